@@ -1,0 +1,40 @@
+"""Bytes in: pcap and pcapng readers and a pcap writer.
+
+>>> from vxlan_inspect.capture import open_capture
+>>> with open_capture("captures/basic/vxlan-icmp.pcap") as cap:  # doctest: +SKIP
+...     for record in cap:
+...         print(record.index, record.linktype, record.caplen)
+"""
+
+from vxlan_inspect.capture.reader import Capture, capture_from_bytes, open_capture, read_capture
+from vxlan_inspect.capture.record import (
+    LINKTYPE_ETHERNET,
+    LINKTYPE_IPV4,
+    LINKTYPE_IPV6,
+    LINKTYPE_LINUX_SLL,
+    LINKTYPE_LINUX_SLL2,
+    LINKTYPE_NULL,
+    LINKTYPE_RAW,
+    MAXIMUM_SNAPLEN,
+    CaptureInfo,
+    Record,
+    linktype_label,
+)
+
+__all__ = [
+    "LINKTYPE_ETHERNET",
+    "LINKTYPE_IPV4",
+    "LINKTYPE_IPV6",
+    "LINKTYPE_LINUX_SLL",
+    "LINKTYPE_LINUX_SLL2",
+    "LINKTYPE_NULL",
+    "LINKTYPE_RAW",
+    "MAXIMUM_SNAPLEN",
+    "Capture",
+    "CaptureInfo",
+    "Record",
+    "capture_from_bytes",
+    "linktype_label",
+    "open_capture",
+    "read_capture",
+]

@@ -1,0 +1,165 @@
+"""``vxlan-inspect read``: print a capture exactly as ``tcpdump -r`` does.
+
+Options are parsed with getopt, like tcpdump's, so combined short flags
+(``-nner``, ``-#ne``, ``-vvv``, ``-tttt``) work as users type them.
+"""
+
+from __future__ import annotations
+
+import getopt
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from vxlan_inspect.errors import InputError, UsageError
+from vxlan_inspect.read import ReadOptions, run_read
+
+USAGE = """\
+Usage: vxlan-inspect read [-#eqnxXAUlp] [-c count] [-r file | file] [-w file] [-t...] [-v...]
+                          [--nano] [--vxlan-port N]... [--ifnames FILE] [expression]
+
+Print the packets of a pcap or pcapng capture exactly as `tcpdump -r` prints them,
+VXLAN decapsulated (UDP 4789 and 8472, plus every --vxlan-port).
+
+  -r FILE        read this capture ("-" for stdin); a positional FILE works too
+  -n             numeric output (accepted; output is always numeric)
+  -e             print link-level headers (MAC addresses, ethertypes), inner ones too
+  -v, -vv, -vvv  more detail (IP ttl/id/flags, checksums, options)
+  -q             quick (less protocol information)
+  -t             no timestamp        -tt   seconds since the epoch
+  -ttt           delta since previous packet   -tttt  date and time
+  -ttttt         delta since the first packet
+  --nano         nanosecond timestamps
+  -#             number the packets
+  -c N           stop after N packets
+  -x, -xx        hex dump (without / with the link header)
+  -X, -XX        hex and ASCII dump (without / with the link header)
+  -w FILE        write the selected packets to a pcap file instead of printing
+  --vxlan-port N decode UDP port N as VXLAN too (repeatable)
+  --ifnames FILE interface index -> name map for Linux cooked v2 (SLL2) captures:
+                 JSON {"3": "eth0"} or lines "3 eth0", or a scenario bundle's scenario.json
+
+Exit codes: 0 ok, 1 usage, 2 not a readable capture, 3 capture cut short or corrupt
+(every complete packet before the fault was printed), 4 environment.
+"""
+
+_SHORT = "#c:eE:nNqr:tvw:xXAUlps:hZ:y:F:i:"
+_LONG = ["nano", "vxlan-port=", "ifnames=", "help", "time-stamp-precision=", "micro", "number",
+         "no-system-ifnames"]
+
+
+def load_ifnames(path: str) -> dict[int, str]:
+    """Read an index -> name map: JSON object, ``index name`` lines, or a bundle's scenario.json."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the interface map ({exc.strerror})") from exc
+    text = text.strip()
+    result: dict[int, str] = {}
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        if isinstance(data, dict) and "ifnames" in data and isinstance(data["ifnames"], dict):
+            data = data["ifnames"]
+        if not isinstance(data, dict):
+            raise InputError(f"{path}: expected a JSON object of index -> name")
+        for key, value in data.items():
+            if isinstance(value, dict):  # per-namespace maps: merge them
+                for k2, v2 in value.items():
+                    if str(k2).isdigit():
+                        result[int(k2)] = str(v2)
+            elif str(key).isdigit():
+                result[int(key)] = str(value)
+        return result
+    for lineno, line in enumerate(text.splitlines(), 1):
+        fields = line.replace(":", " ").split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        if len(fields) < 2 or not fields[0].isdigit():
+            raise InputError(f"{path}:{lineno}: expected 'INDEX NAME', got {line.strip()!r}")
+        result[int(fields[0])] = fields[1]
+    return result
+
+
+def parse_args(argv: list[str]) -> ReadOptions:
+    """Turn tcpdump-style arguments into :class:`ReadOptions` (raises :class:`UsageError`)."""
+    try:
+        pairs, rest = getopt.gnu_getopt(argv, _SHORT, _LONG)
+    except getopt.GetoptError as exc:
+        raise UsageError(f"read: {exc.msg}", hint="see 'vxlan-inspect read --help'") from exc
+    o = ReadOptions()
+    for flag, value in pairs:
+        if flag in ("-h", "--help"):
+            o.help = True
+        elif flag in ("-#", "--number"):
+            o.display.packet_number = True
+        elif flag == "-c":
+            if not value.isdigit() or int(value) <= 0:
+                raise UsageError(f"read: invalid packet count {value!r}", hint="-c takes a positive number")
+            o.count = int(value)
+        elif flag == "-e":
+            o.display.eflag += 1
+        elif flag == "-q":
+            o.display.qflag += 1
+        elif flag == "-t":
+            o.display.tflag += 1
+        elif flag == "-v":
+            o.display.vflag += 1
+        elif flag == "-x":
+            o.display.xflag += 1
+        elif flag == "-X":
+            o.display.Xflag += 1
+        elif flag == "-r":
+            o.file = value
+        elif flag == "-w":
+            o.write = value
+        elif flag == "--nano":
+            o.display.nano = True
+        elif flag == "--micro":
+            o.display.nano = False
+        elif flag == "--time-stamp-precision":
+            if value not in ("nano", "micro"):
+                raise UsageError(f"read: unsupported time stamp precision {value!r}", hint="nano or micro")
+            o.display.nano = value == "nano"
+        elif flag == "--vxlan-port":
+            if not value.isdigit() or not 0 < int(value) < 65536:
+                raise UsageError(f"read: invalid port {value!r} for --vxlan-port")
+            o.vxlan_ports.add(int(value))
+        elif flag == "--ifnames":
+            o.display.ifnames = load_ifnames(value)
+        elif flag == "--no-system-ifnames":
+            o.display.system_ifnames = False
+        elif flag == "-i":
+            raise UsageError("read: -i captures live; use 'vxlan-inspect capture -i IFACE'")
+        # -n -N -A -U -l -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
+    if o.file is None:
+        if not rest:
+            if not o.help:
+                raise UsageError("read: no capture given", hint="use -r FILE, a positional FILE, or -r - for stdin")
+        else:
+            o.file = rest.pop(0)
+    o.expression = rest
+    if o.display.tflag > 5:
+        o.display.tflag = 5
+    return o
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``read`` to the app; its arguments are parsed tcpdump-style, not by click."""
+
+    @app.command(
+        "read",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+        help="Print a capture exactly as tcpdump -r does (tcpdump flags: -r -n -e -v -q -t -# -c -x -X -w).",
+        add_help_option=False,
+    )
+    def read_command(ctx: typer.Context) -> None:
+        opts = parse_args(list(ctx.args))
+        if opts.help:
+            sys.stdout.write(USAGE)
+            raise typer.Exit(0)
+        run_read(opts)

@@ -1,0 +1,1 @@
+"""Renderers: packets to tcpdump text (``render.tcpdump``); traces and tables elsewhere."""

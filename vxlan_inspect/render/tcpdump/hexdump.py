@@ -1,0 +1,44 @@
+"""tcpdump's ``-x``/``-X`` dumps and its default printer for undecoded data."""
+
+from __future__ import annotations
+
+from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
+
+_GRAPH = "".join(chr(c) if 0x21 <= c <= 0x7E else "." for c in range(256))
+
+
+def hex_and_ascii(data: bytes, ident: str = "\n\t", oset: int = 0) -> str:
+    """``-X`` style: 16 bytes per line, hex in pairs, then the printable characters."""
+    parts = []
+    for start in range(0, len(data), 16):
+        chunk = data[start : start + 16]
+        hexstuff = "".join(
+            " " + chunk[i : i + 2].hex() for i in range(0, len(chunk), 2)
+        )
+        asc = chunk.decode("latin-1").translate(_ASCII_TABLE)
+        parts.append(f"{ident}0x{oset + start:04x}: {hexstuff:<40s}  {asc}")
+    return "".join(parts)
+
+
+_ASCII_TABLE = {i: _GRAPH[i] for i in range(256)}
+
+
+def hex_only(data: bytes, ident: str = "\n\t", oset: int = 0) -> str:
+    """``-x`` style: 16 bytes per line in groups of two."""
+    parts = []
+    for start in range(0, len(data), 16):
+        chunk = data[start : start + 16]
+        parts.append(f"{ident}0x{oset + start:04x}: ")
+        parts.append("".join(" " + chunk[i : i + 2].hex() for i in range(0, len(chunk), 2)))
+    return "".join(parts)
+
+
+def default_print(ctx: Ctx, off: int, length: int) -> None:
+    """``ND_DEFAULTPRINT``: hex and ASCII of what is left, then truncation if cut short."""
+    avail = ctx.avail(off)
+    truncated = length > avail
+    if truncated:
+        length = avail
+    ctx.out.append(hex_and_ascii(ctx.buf[off : off + length]))
+    if truncated:
+        raise Truncated

@@ -1,0 +1,265 @@
+"""IPv6 (RFC 8200) and its common extension headers, as tcpdump's ``print-ip6.c`` prints them.
+
+::
+
+    +-------+---------------+---------------------------------------+
+    |Version| Traffic Class |              Flow Label               |
+    +-------+---------------+-------+---------------+---------------+
+    |         Payload Length        |  Next Header  |   Hop Limit   |
+    +-------------------------------+---------------+---------------+
+    |                  Source Address (128 bits)                    |
+    |               Destination Address (128 bits)                  |
+    +---------------------------------------------------------------+
+
+Hop-by-hop (0), destination options (60), routing (43) and fragment (44)
+headers are walked; the upper layer goes to the IP demultiplexer.
+"""
+
+from __future__ import annotations
+
+from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
+
+def _opt_process(ctx: Ctx, bp: int, length: int, hbh: bool, payload_len: list[int]) -> tuple[bool, bool]:
+    """Walk HBH/DSTOPT options; return (ok, found_jumbo)."""
+    w = ctx.out.append
+    v = ctx.opts.vflag
+    found_jumbo = False
+    if length == 0:
+        return True, False
+    i = 0
+    while i < length:
+        t = ctx.u8(bp + i)
+        if t == 0:
+            optlen = 1
+        else:
+            if i + 1 < length:
+                optlen = ctx.u8(bp + i + 1) + 2
+            else:
+                return False, found_jumbo
+        if i + optlen > length:
+            return False, found_jumbo
+        if t == 0:
+            if v:
+                w("(pad1)")
+        elif t == 1:
+            if length - i < 2:
+                w("(padn: trunc)")
+                return False, found_jumbo
+            if v:
+                w("(padn)")
+        elif t == 5:
+            if length - i < 4:
+                w("(rtalert: trunc)")
+                return False, found_jumbo
+            if ctx.u8(bp + i + 1) != 2:
+                w("(rtalert: invalid len %u)" % ctx.u8(bp + i + 1))
+                return False, found_jumbo
+            if v:
+                w("(rtalert: 0x%04x) " % ctx.u16(bp + i + 2))
+        elif t == 0xC2:
+            if length - i < 6:
+                w("(jumbo: trunc)")
+                return False, found_jumbo
+            if ctx.u8(bp + i + 1) != 4:
+                w("(jumbo: invalid len %u)" % ctx.u8(bp + i + 1))
+                return False, found_jumbo
+            jumbolen = ctx.u32(bp + i + 2)
+            if found_jumbo:
+                if v:
+                    w("(jumbo: %u - already seen) " % jumbolen)
+            else:
+                found_jumbo = True
+                if not hbh:
+                    if v:
+                        w("(jumbo: %u - not a hop-by-hop option) " % jumbolen)
+                elif payload_len[0] != 0:
+                    if v:
+                        w("(jumbo: %u - payload len != 0) " % jumbolen)
+                else:
+                    if v:
+                        w("(jumbo: %u - < 65536) " % jumbolen if jumbolen < 65536 else "(jumbo: %u) " % jumbolen)
+                    payload_len[0] = jumbolen
+        else:
+            if length - i < 2:
+                w("(type %u: trunc)" % t)
+                return False, found_jumbo
+            if v:
+                w("(opt_type 0x%02x: len=%u)" % (t, ctx.u8(bp + i + 1)))
+        i += optlen
+    if v:
+        w(" ")
+    return True, found_jumbo
+
+
+def _rt6_print(ctx: Ctx, bp: int) -> int:
+    """Routing header: ``srcrt (len=2, type=0, segleft=1[|srcrt]`` style text; returns its length."""
+    w = ctx.out.append
+    ctx.proto = "srcrt"
+    ln = ctx.u8(bp + 1)
+    rtype = ctx.u8(bp + 2)
+    segleft = ctx.u8(bp + 3)
+    w("srcrt (len=%u" % ln)
+    w(", type=%u" % rtype)
+    w(", segleft=%u" % segleft)
+    if rtype in (0, 2):
+        w(", rsv=0x%0x" % ctx.u32(bp + 4))
+        addrs = ln >> 1
+        at = bp + 8
+        for i in range(addrs):
+            w(", [%u]%s" % (i, ctx.ip6(at)))
+            at += 16
+        w(") ")
+        return (ln + 1) << 3
+    if rtype == 4:
+        w(", last-entry=%u" % ctx.u8(bp + 4))
+        w(", flags=0x%0x" % ctx.u8(bp + 5))
+        w(", tag=%x" % ctx.u16(bp + 6))
+        addrs = ln >> 1
+        at = bp + 8
+        for i in range(addrs):
+            w(", [%u]%s" % (i, ctx.ip6(at)))
+            at += 16
+        w(") ")
+        return (ln + 1) << 3
+    raise Truncated
+
+
+def ip6_print(ctx: Ctx, off: int, length: int) -> None:
+    """Print an IPv6 packet at ``off``."""
+    from vxlan_inspect.render.tcpdump.ip import IPPROTO_NAMES, ip_demux_print
+
+    w = ctx.out.append
+    ctx.proto = "ip6"
+    ctx.need(off, 40)
+    if length < 40:
+        w("truncated-ip6 %u" % length)
+        return
+    if not ctx.opts.eflag:
+        w("IP6 ")
+    buf = ctx.buf
+    if buf[off] >> 4 != 6:
+        w("version error: %u != 6" % (buf[off] >> 4))
+        return
+    payload_len = (buf[off + 4] << 8) | buf[off + 5]
+    if payload_len:
+        ln = payload_len + 40
+        if length < ln:
+            w("truncated-ip6 - %u bytes missing!" % (ln - length))
+    else:
+        ln = length + 40
+    nh = buf[off + 6]
+    if ctx.opts.vflag:
+        flow = int.from_bytes(buf[off : off + 4], "big")
+        w("(")
+        if flow & 0x0FF00000:
+            w("class 0x%02x, " % ((flow & 0x0FF00000) >> 20))
+        if flow & 0x000FFFFF:
+            w("flowlabel 0x%05x, " % (flow & 0x000FFFFF))
+        w("hlim %u, next-header %s (%u) payload length: %u) " % (
+            buf[off + 7], IPPROTO_NAMES.get(nh, "unknown"), nh, payload_len))
+    saved = ctx.end
+    if off + ln < ctx.end:
+        ctx.end = off + ln
+    try:
+        _walk(ctx, off, ln, length, nh, payload_len, ip_demux_print)
+    finally:
+        ctx.end = saved
+
+
+def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, demux: object) -> None:
+    w = ctx.out.append
+    buf = ctx.buf
+    cp = off
+    advance = 40
+    total_advance = 0
+    found_ext = False
+    found_jumbo = False
+    found_hbh = False
+    fragmented = False
+    ph = 255
+    plen = [payload_len]
+    while cp < ctx.end and advance > 0:
+        if ln < advance:
+            raise Truncated
+        cp += advance
+        ln -= advance
+        total_advance += advance
+        if cp == off + 40 and nh not in (6, 17, 33, 132):
+            w("%s > %s: " % (ctx.ip6(off + 8), ctx.ip6(off + 24)))
+        if nh == 0:
+            if found_hbh:
+                w("[The Hop-by-Hop Options header was already found] (invalid)")
+                return
+            if ph != 255:
+                w("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)")
+                return
+            ctx.proto = "hbhopt"
+            hbhlen = (ctx.u8(cp + 1) + 1) << 3
+            ctx.need(cp, hbhlen)
+            w("HBH ")
+            ok, fj = _opt_process(ctx, cp + 2, hbhlen - 2, True, plen)
+            found_jumbo = found_jumbo or fj
+            if plen[0] == 0 and not found_jumbo:
+                w("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)")
+                return
+            if not ok:
+                w(" [|hbhopt]")
+                return
+            advance = hbhlen
+            found_ext = True
+            found_hbh = True
+            nh = buf[cp]
+        elif nh == 60:
+            ctx.proto = "dstopt"
+            dlen = (ctx.u8(cp + 1) + 1) << 3
+            ctx.need(cp, dlen)
+            w("DSTOPT ")
+            if ctx.opts.vflag:
+                ok, _fj = _opt_process(ctx, cp + 2, dlen - 2, False, plen)
+                if not ok:
+                    w(" [|dstopt]")
+                    return
+            advance = dlen
+            found_ext = True
+            nh = buf[cp]
+        elif nh == 44:
+            ctx.proto = "frag6"
+            offlg = ctx.u16(cp + 2)
+            rest = 40 + plen[0] - (cp - off) - 8
+            if ctx.opts.vflag:
+                w("frag (0x%08x:%u|%u)" % (ctx.u32(cp + 4), offlg & 0xFFF8, rest))
+            else:
+                w("frag (%u|%u)" % (offlg & 0xFFF8, rest))
+            if offlg & 0xFFF8:
+                return
+            w(" ")
+            advance = 8
+            if ctx.end <= cp + advance:
+                return
+            found_ext = True
+            nh = buf[cp]
+            fragmented = True
+        elif nh == 43:
+            ctx.need(cp, 1)
+            advance = _rt6_print(ctx, cp)
+            found_ext = True
+            nh = buf[cp]
+        else:
+            if found_jumbo:
+                ln = plen[0] + 40
+                if ln < total_advance:
+                    raise Truncated
+                if length < ln:
+                    w("truncated-ip6 - %u bytes missing!" % (ln - length))
+                ctx.end = min(off + ln, ctx.end) if off + ln < ctx.end else ctx.end
+                ln -= total_advance
+            elif plen[0] == 0:
+                if found_ext:
+                    raise Truncated
+                ln = 40
+                ctx.end = min(ctx.end, off + ln)
+                ln -= total_advance
+            demux(ctx, cp, ln, 6, fragmented, buf[off + 7], nh, off)  # type: ignore[operator]
+            return
+        ph = nh
+        ctx.proto = "ip6"

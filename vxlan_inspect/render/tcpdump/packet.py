@@ -1,0 +1,145 @@
+"""One packet to one tcpdump line: ``-#``, timestamp, the link printer, ``-x``/``-X``.
+
+Mirrors tcpdump's ``pretty_print_packet`` and ``ts_print``: invalid record
+headers, ``[|proto]`` on truncation, the hex dump after the text.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from vxlan_inspect.render.tcpdump import link
+from vxlan_inspect.render.tcpdump.context import Ctx, Options, Truncated
+from vxlan_inspect.render.tcpdump.hexdump import hex_and_ascii, hex_only
+
+MAXIMUM_SNAPLEN = 262144
+
+LinkPrinter = Callable[[Ctx, int, int, int], None]
+
+#: Link-layer printers by linktype (explicit table, no import-time registration).
+LINK_PRINTERS: dict[int, LinkPrinter] = {
+    1: link.ether_if_print,
+    113: link.sll_if_print,
+    276: link.sll2_if_print,
+    0: link.null_if_print,
+    101: link.raw_if_print,
+    228: link.raw_if_print,
+    229: link.raw_if_print,
+}
+
+
+def _link_printer(linktype: int) -> LinkPrinter:
+    return LINK_PRINTERS.get(linktype, link.unsupported_if_print)
+
+
+class PacketFormatter:
+    """Formats records one after another, keeping tcpdump's cross-packet state.
+
+    That state is the reference time for ``-ttt``/``-ttttt`` and the TCP
+    sequence-number table used for relative numbers.
+    """
+
+    def __init__(self, opts: Options | None = None) -> None:
+        self.opts = opts or Options()
+        self.ctx = Ctx(self.opts)
+        self._ref_ns: int | None = None
+        self._sec_cache: dict[int, str] = {}
+        self._date_cache: dict[int, str] = {}
+
+    # -- timestamps ---------------------------------------------------------
+    def _frac(self, ns: int) -> str:
+        return ".%09u" % ns if self.opts.nano else ".%06u" % (ns // 1000)
+
+    def _hms(self, sec: int, with_date: bool, local: bool) -> str | None:
+        if sec & 0x80000000 or sec < 0 or sec > 0xFFFFFFFF:
+            return None
+        cache = self._date_cache if with_date else self._sec_cache
+        key = sec if local else -sec - 1
+        s = cache.get(key)
+        if s is None:
+            tm = time.localtime(sec) if local else time.gmtime(sec)
+            s = time.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S", tm)
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = s
+        return s
+
+    def timestamp(self, ts_ns: int) -> str:
+        """The timestamp prefix (with its trailing space) for the current ``-t`` mode."""
+        t = self.opts.tflag
+        sec, ns = divmod(ts_ns, 1_000_000_000)
+        if t == 0 or t == 4:
+            hms = self._hms(sec, t == 4, True)
+            if hms is None:
+                return "[Error converting time] "
+            return hms + self._frac(ns) + " "
+        if t == 1:
+            return ""
+        if t == 2:
+            if sec & 0x80000000 or sec > 0xFFFFFFFF or sec < 0:
+                return "[Error converting time] "
+            return "%u" % sec + self._frac(ns) + " "
+        # 3: delta since previous packet, 5: since first packet
+        if not self.opts.nano:
+            ts_ns = ts_ns // 1000 * 1000
+        if self._ref_ns is None:
+            self._ref_ns = ts_ns
+        diff = ts_ns - self._ref_ns
+        sign = "-" if diff < 0 else " "
+        dsec, dns = divmod(abs(diff), 1_000_000_000)
+        hms = self._hms(dsec, False, False)
+        if t == 3:
+            self._ref_ns = ts_ns
+        if hms is None:
+            return sign + "[Error converting time] "
+        return sign + hms + self._frac(dns) + " "
+
+    # -- packets ------------------------------------------------------------
+    def format(self, index: int, ts_ns: int, linktype: int, caplen: int, wirelen: int, data: bytes) -> str:
+        """Return the full text tcpdump prints for one record, without the final newline."""
+        opts = self.opts
+        parts: list[str] = []
+        if opts.packet_number:
+            parts.append("%5u  " % index)
+        bad = []
+        if caplen == 0:
+            bad.append(" caplen==0")
+        if wirelen == 0:
+            bad.append(" len==0")
+        elif wirelen < caplen:
+            bad.append(" len(%u) < caplen(%u)" % (wirelen, caplen))
+        if caplen > MAXIMUM_SNAPLEN:
+            bad.append(" caplen(%u) > %u" % (caplen, MAXIMUM_SNAPLEN))
+        if wirelen > MAXIMUM_SNAPLEN:
+            bad.append(" len(%u) > %u" % (wirelen, MAXIMUM_SNAPLEN))
+        if bad:
+            parts.append("[Invalid header:" + ",".join(bad) + "]")
+            return "".join(parts)
+        parts.append(self.timestamp(ts_ns))
+        ctx = self.ctx
+        ctx.buf = data
+        ctx.end = caplen
+        ctx.proto = ""
+        ctx.ll_hdr_len = 0
+        ctx.depth = 0
+        out: list[str] = []
+        ctx.out = out
+        try:
+            _link_printer(linktype)(ctx, 0, wirelen, caplen)
+        except Truncated:
+            out.append(" [|%s]" % ctx.proto)
+            ctx.ll_hdr_len = 0
+        parts.extend(out)
+        hdrlen = ctx.ll_hdr_len
+        if opts.Xflag:
+            if opts.Xflag > 1:
+                parts.append(hex_and_ascii(data[:caplen]))
+            elif caplen > hdrlen:
+                parts.append(hex_and_ascii(data[hdrlen:caplen]))
+        elif opts.xflag:
+            if opts.xflag > 1:
+                parts.append(hex_only(data[:caplen]))
+            elif caplen > hdrlen:
+                parts.append(hex_only(data[hdrlen:caplen]))
+        return "".join(parts)

@@ -1,0 +1,251 @@
+"""TCP (RFC 9293) as tcpdump's ``print-tcp.c`` summarises it.
+
+::
+
+    +-------------------------------+-------------------------------+
+    |          Source Port          |       Destination Port        |
+    +-------------------------------+-------------------------------+
+    |                        Sequence Number                        |
+    |                    Acknowledgment Number                      |
+    +-------+-------+---------------+-------------------------------+
+    |  Data |       |C|E|U|A|P|R|S|F|                               |
+    | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |
+    +-------+-------+---------------+-------------------------------+
+    |           Checksum            |         Urgent Pointer        |
+    +-------------------------------+-------------------------------+
+
+Like tcpdump, sequence numbers after the handshake are printed relative to
+the first ones seen for the connection (state kept per printing context).
+"""
+
+from __future__ import annotations
+
+from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
+
+_FLAGS = ((0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."), (0x20, "U"), (0x40, "E"),
+          (0x80, "W"))
+_OPT_NAMES = {0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: "sackOK", 5: "sack", 6: "echo",
+              7: "echoreply", 8: "TS", 11: "cc", 12: "ccnew", 13: "", 19: "md5", 20: "scps", 28: "uto",
+              29: "tcp-ao", 30: "mptcp", 34: "tfo", 254: "exp"}
+M32 = 0xFFFFFFFF
+
+
+class _BadOpt(Exception):
+    pass
+
+
+def _flags(f: int) -> str:
+    s = "".join(name for bit, name in _FLAGS if f & bit)
+    return s or "none"
+
+
+def _options(ctx: Ctx, cp: int, hlen: int, rev: bool, thseq: int, thack: int) -> None:
+    w = ctx.out.append
+    ch = ""
+    w(", options [")
+    try:
+        while hlen > 0:
+            w(ch)
+            opt = ctx.u8(cp)
+            cp += 1
+            if opt in (0, 1):
+                ln = 1
+            else:
+                ln = ctx.u8(cp)
+                cp += 1
+                if ln < 2 or ln > hlen:
+                    raise _BadOpt
+                hlen -= 1
+            hlen -= 1
+            datalen = 0
+
+            def lencheck(n: int) -> None:
+                if n > hlen:
+                    raise _BadOpt
+                ctx.need(cp, n)
+
+            name = _OPT_NAMES.get(opt)
+            w(name if name is not None else "unknown-%u" % opt)
+            if opt == 2:
+                datalen = 2
+                lencheck(2)
+                w(" %u" % ctx.u16(cp))
+            elif opt == 3:
+                datalen = 1
+                lencheck(1)
+                w(" %u" % ctx.u8(cp))
+            elif opt == 5:
+                datalen = ln - 2
+                if datalen % 8:
+                    w(" invalid sack")
+                else:
+                    w(" %u " % (datalen // 8))
+                    for i in range(0, datalen, 8):
+                        lencheck(i + 4)
+                        s = ctx.u32(cp + i)
+                        lencheck(i + 8)
+                        e = ctx.u32(cp + i + 4)
+                        base = thseq if rev else thack
+                        w("{%u:%u}" % ((s - base) & M32, (e - base) & M32))
+            elif opt in (11, 12, 13, 6, 7):
+                datalen = 4
+                lencheck(4)
+                w(" %u" % ctx.u32(cp))
+            elif opt == 8:
+                datalen = 8
+                lencheck(8)
+                w(" val %u ecr %u" % (ctx.u32(cp), ctx.u32(cp + 4)))
+            elif opt == 19:
+                datalen = 16
+                lencheck(16)
+                w(" " + ctx.buf[cp : cp + 16].hex())
+            elif opt == 20:
+                datalen = 2
+                lencheck(2)
+                w(" cap %02x id %u" % (ctx.u8(cp), ctx.u8(cp + 1)))
+            elif opt in (0, 1, 4):
+                pass
+            elif opt == 28:
+                datalen = 2
+                lencheck(2)
+                uto = ctx.u16(cp)
+                w(" 0x%x" % uto)
+                uto = (uto >> 1) * 60 if uto & 1 else uto >> 1
+                w(" %u" % uto)
+            else:
+                datalen = ln - 2
+                if datalen:
+                    w(" 0x")
+                for i in range(datalen):
+                    lencheck(i + 1)
+                    w("%02x" % ctx.u8(cp + i))
+            cp += datalen
+            hlen -= datalen
+            datalen += 1
+            if opt not in (0, 1):
+                datalen += 1
+            if datalen != ln:
+                w("[len %u]" % ln)
+            ch = ","
+            if opt == 0:
+                break
+        w("]")
+    except _BadOpt:
+        w("[bad opt]")
+        if ch:
+            w("]")
+        raise _Done from None
+    except Truncated:
+        w(" [|tcp]")
+        if ch:
+            w(">")
+        raise _Done from None
+
+
+class _Done(Exception):
+    pass
+
+
+def tcp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> None:
+    """Print a TCP segment at ``off`` of ``length`` bytes."""
+    from vxlan_inspect.render.tcpdump.udp import pseudo_header
+
+    w = ctx.out.append
+    ctx.proto = "tcp"
+    buf = ctx.buf
+    v6 = buf[iph] >> 4 == 6
+    if v6:
+        src, dst = ctx.ip6(iph + 8), ctx.ip6(iph + 24)
+        own = ctx.u8(iph + 6) == 6
+    else:
+        src, dst = ctx.ip4(iph + 12), ctx.ip4(iph + 16)
+        own = ctx.u8(iph + 9) == 6
+    if off + 4 > ctx.end:
+        w("%s > %s:" % (src, dst))
+        raise Truncated
+    sport = (buf[off] << 8) | buf[off + 1]
+    dport = (buf[off + 2] << 8) | buf[off + 3]
+    if own:
+        w("%s.%u > %s.%u: " % (src, sport, dst, dport))
+    else:
+        w("%u > %u: " % (sport, dport))
+    ctx.need(off, 20)
+    hlen = (buf[off + 12] >> 4) * 4
+    if hlen < 20:
+        w(" tcp %u [bad hdr length %u - too short, < 20]" % ((length - hlen) & M32, hlen))
+        return
+    seq = int.from_bytes(buf[off + 4 : off + 8], "big")
+    ack = int.from_bytes(buf[off + 8 : off + 12], "big")
+    win = (buf[off + 14] << 8) | buf[off + 15]
+    urp = (buf[off + 18] << 8) | buf[off + 19]
+    opts = ctx.opts
+    if opts.qflag:
+        w("tcp %u" % ((length - hlen) & M32))
+        if hlen > length:
+            w(" [bad hdr length %u - too long, > %u]" % (hlen, length))
+        return
+    flags = buf[off + 13]
+    w("Flags [%s]" % _flags(flags))
+    rev = False
+    thseq = thack = 0
+    if flags & 0x10:
+        if v6:
+            a_src, a_dst = buf[iph + 8 : iph + 24], buf[iph + 24 : iph + 40]
+        else:
+            a_src, a_dst = buf[iph + 12 : iph + 16], buf[iph + 16 : iph + 20]
+        if sport > dport:
+            rev = True
+        elif sport == dport and a_src > a_dst:
+            rev = True
+        if rev:
+            key = (a_dst, a_src, (dport << 16) | sport)
+        else:
+            key = (a_src, a_dst, (sport << 16) | dport)
+        entry = ctx.tcp_seq.get(key)
+        if entry is None or flags & 0x02:
+            if rev:
+                entry = ((ack - 1) & M32, seq)
+            else:
+                entry = (seq, (ack - 1) & M32)
+            ctx.tcp_seq[key] = entry
+        else:
+            if rev:
+                seq = (seq - entry[1]) & M32
+                ack = (ack - entry[0]) & M32
+            else:
+                seq = (seq - entry[0]) & M32
+                ack = (ack - entry[1]) & M32
+        thseq, thack = entry
+    if hlen > length:
+        w(" [bad hdr length %u - too long, > %u]" % (hlen, length))
+        return
+    if opts.vflag and not fragmented and off + length <= ctx.end:
+        s = in_cksum(pseudo_header(ctx, iph, 6, length) + buf[off : off + length])
+        tcp_sum = (buf[off + 16] << 8) | buf[off + 17]
+        w(", cksum 0x%04x" % tcp_sum)
+        if s != 0:
+            w(" (incorrect -> 0x%04x)" % in_cksum_shouldbe(tcp_sum, s))
+        else:
+            w(" (correct)")
+    length -= hlen
+    if opts.vflag > 1 or length > 0 or flags & 0x07:
+        w(", seq %u" % seq)
+        if length > 0:
+            w(":%u" % ((seq + length) & M32))
+    if flags & 0x10:
+        w(", ack %u" % ack)
+    w(", win %u" % win)
+    if flags & 0x20:
+        w(", urg %u" % urp)
+    if hlen > 20:
+        try:
+            _options(ctx, off + 20, hlen - 20, rev, thseq, thack)
+        except _Done:
+            return
+    w(", length %u" % length)
+    if length == 0:
+        return
+    header_len = (buf[off + 12] >> 4) * 4
+    if off + header_len > ctx.end:
+        w(" [remaining caplen(%u) < header length(%u)]" % (ctx.avail(off), header_len))
+        raise Truncated

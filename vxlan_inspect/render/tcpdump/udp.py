@@ -1,0 +1,139 @@
+"""UDP (RFC 768) and the VXLAN header inside it (RFC 7348, with the GBP extension).
+
+VXLAN header::
+
+     0                   1                   2                   3
+     0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    |G|R|R|R|I|R|R|R|R|D|R|R|A|R|R|R|        Group Policy ID        |
+    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    |                VXLAN Network Identifier (VNI) |   Reserved    |
+    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+
+tcpdump 4.99 prints only the I flag (0x08) by name; any other flag byte with
+I clear prints ``[invalid]``, and the inner frame is decoded either way.
+"""
+
+from __future__ import annotations
+
+from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
+
+
+def _addr_print(ctx: Ctx, iph: int, sport: int, dport: int) -> None:
+    """``src.port > dst.port: `` (tcpdump's ``udpipaddr_print``)."""
+    w = ctx.out.append
+    if ctx.buf[iph] >> 4 == 6:
+        if ctx.u8(iph + 6) == 17:
+            if sport < 0:
+                w("%s > %s: " % (ctx.ip6(iph + 8), ctx.ip6(iph + 24)))
+            else:
+                w("%s.%u > %s.%u: " % (ctx.ip6(iph + 8), sport, ctx.ip6(iph + 24), dport))
+        elif sport >= 0:
+            w("%u > %u: " % (sport, dport))
+    else:
+        if ctx.u8(iph + 9) == 17:
+            if sport < 0:
+                w("%s > %s: " % (ctx.ip4(iph + 12), ctx.ip4(iph + 16)))
+            else:
+                w("%s.%u > %s.%u: " % (ctx.ip4(iph + 12), sport, ctx.ip4(iph + 16), dport))
+        elif sport >= 0:
+            w("%u > %u: " % (sport, dport))
+
+
+def pseudo_header(ctx: Ctx, iph: int, proto: int, length: int) -> bytes:
+    """The IPv4 or IPv6 pseudo-header for a transport checksum."""
+    buf = ctx.buf
+    if buf[iph] >> 4 == 6:
+        return buf[iph + 8 : iph + 40] + length.to_bytes(4, "big") + bytes((0, 0, 0, proto))
+    return buf[iph + 12 : iph + 20] + bytes((0, proto)) + length.to_bytes(2, "big")
+
+
+def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> None:
+    """Print a UDP datagram at ``off``; VXLAN ports hand over to :func:`vxlan_print`."""
+    w = ctx.out.append
+    ctx.proto = "udp"
+    if off + 4 > ctx.end:
+        _addr_print(ctx, iph, -1, -1)
+        raise Truncated
+    buf = ctx.buf
+    sport = (buf[off] << 8) | buf[off + 1]
+    dport = (buf[off + 2] << 8) | buf[off + 3]
+    if length < 8:
+        _addr_print(ctx, iph, sport, dport)
+        w("truncated-udp %u" % length)
+        return
+    if off + 6 > ctx.end:
+        _addr_print(ctx, iph, sport, dport)
+        raise Truncated
+    ulen = (buf[off + 4] << 8) | buf[off + 5]
+    if ulen == 0 and length > 65535:
+        ulen = length
+    if ulen < 8:
+        _addr_print(ctx, iph, sport, dport)
+        w("truncated-udplength %u" % ulen)
+        return
+    ulen -= 8
+    length -= 8
+    if ulen < length:
+        length = ulen
+    cp = off + 8
+    if cp > ctx.end:
+        _addr_print(ctx, iph, sport, dport)
+        raise Truncated
+    _addr_print(ctx, iph, sport, dport)
+    opts = ctx.opts
+    if opts.vflag and not fragmented:
+        v6 = buf[iph] >> 4 == 6
+        if not v6 and opts.vflag > 1:
+            udp_sum = ctx.u16(off + 6)
+            if udp_sum == 0:
+                w("[no cksum] ")
+            elif cp + length <= ctx.end:
+                s = in_cksum(pseudo_header(ctx, iph, 17, length + 8) + buf[off : cp + length])
+                if s != 0:
+                    w("[bad udp cksum 0x%04x -> 0x%04x!] " % (udp_sum, in_cksum_shouldbe(udp_sum, s)))
+                else:
+                    w("[udp sum ok] ")
+        elif v6 and cp + length <= ctx.end:
+            s = in_cksum(pseudo_header(ctx, iph, 17, length + 8) + buf[off : cp + length])
+            udp_sum = ctx.u16(off + 6)
+            if s != 0:
+                w("[bad udp cksum 0x%04x -> 0x%04x!] " % (udp_sum, in_cksum_shouldbe(udp_sum, s)))
+            else:
+                w("[udp sum ok] ")
+    if not opts.qflag:
+        ports = opts.vxlan_ports
+        if sport in ports or dport in ports:
+            vxlan_print(ctx, cp, length)
+            return
+    if ulen > length and not fragmented:
+        w("UDP, bad length %u > %u" % (ulen, length))
+    else:
+        w("UDP, length %u" % ulen)
+
+
+def vxlan_print(ctx: Ctx, off: int, length: int) -> None:
+    """``VXLAN, flags [I] (0x08), vni 256`` then, on a new line, the inner Ethernet frame."""
+    from vxlan_inspect.render.tcpdump.link import ether_print
+
+    w = ctx.out.append
+    ctx.proto = "vxlan"
+    w("VXLAN")
+    if length < 8:
+        w(" (invalid)")
+        return
+    flags = ctx.u8(off)
+    w(", flags [%s] (0x%02x), " % ("I" if flags & 0x08 else "invalid", flags))
+    vni = _vni(ctx, off)
+    w("vni %u\n" % vni)
+    ctx.need(off + 7, 1)
+    ctx.depth += 1
+    if ctx.depth > ctx.opts.max_depth:
+        w("[|vxlan: decapsulation depth %u reached]" % ctx.opts.max_depth)
+        return
+    ether_print(ctx, off + 8, length - 8, ctx.avail(off + 8))
+
+
+def _vni(ctx: Ctx, off: int) -> int:
+    ctx.need(off + 4, 3)
+    return (ctx.buf[off + 4] << 16) | (ctx.buf[off + 5] << 8) | ctx.buf[off + 6]

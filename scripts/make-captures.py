@@ -194,8 +194,25 @@ def build_overlay(
 
     # Underlay.
     if routed_mtu is None and vlan is None:
-        sh("ip", "-n", h[0], "link", "add", "u0", "address", HOST_MAC[0], "type", "veth",
-           "peer", "name", "u0", "address", HOST_MAC[1], "netns", h[1])
+        sh(
+            "ip",
+            "-n",
+            h[0],
+            "link",
+            "add",
+            "u0",
+            "address",
+            HOST_MAC[0],
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "u0",
+            "address",
+            HOST_MAC[1],
+            "netns",
+            h[1],
+        )
         for i in (0, 1):
             tx_csum_off(h[i], "u0")
             nsh(h[i], "ip", "link", "set", "u0", "up")
@@ -209,15 +226,33 @@ def build_overlay(
         sw = lab.ns("sw")
         sh("ip", "-n", sw, "link", "add", "ta", "type", "veth", "peer", "name", "tb")
         for i in (0, 1):
-            sh("ip", "-n", h[i], "link", "add", "u0", "address", HOST_MAC[i], "type", "veth",
-               "peer", "name", f"p{i + 1}", "netns", sw)
+            sh(
+                "ip",
+                "-n",
+                h[i],
+                "link",
+                "add",
+                "u0",
+                "address",
+                HOST_MAC[i],
+                "type",
+                "veth",
+                "peer",
+                "name",
+                f"p{i + 1}",
+                "netns",
+                sw,
+            )
             tx_csum_off(h[i], "u0")
             nsh(h[i], "ip", "link", "set", "u0", "up")
             nsh(h[i], "ip", "addr", "add", f"{host_ip[i]}/{plen}", "dev", "u0")
         for dev in ("p1", "p2", "ta", "tb"):
             nsh(sw, "ip", "link", "set", dev, "up")
-        relay = subprocess.Popen(["ip", "netns", "exec", sw, sys.executable, "-c", VLAN_RELAY, str(vlan)],
-                                 stdout=subprocess.PIPE, text=True)
+        relay = subprocess.Popen(
+            ["ip", "netns", "exec", sw, sys.executable, "-c", VLAN_RELAY, str(vlan)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         lab.processes.append(relay)
         assert relay.stdout is not None
         if relay.stdout.readline().strip() != "ready":
@@ -229,8 +264,23 @@ def build_overlay(
         nsh(router, "sysctl", "-qw", "net.ipv4.ip_forward=1")
         addrs = (("192.168.1.4", "192.168.1.1"), ("192.168.2.5", "192.168.2.1"))
         for i in (0, 1):
-            sh("ip", "-n", h[i], "link", "add", "u0", "address", HOST_MAC[i], "type", "veth",
-               "peer", "name", f"r{i}", "netns", router)
+            sh(
+                "ip",
+                "-n",
+                h[i],
+                "link",
+                "add",
+                "u0",
+                "address",
+                HOST_MAC[i],
+                "type",
+                "veth",
+                "peer",
+                "name",
+                f"r{i}",
+                "netns",
+                router,
+            )
             tx_csum_off(h[i], "u0")
             if i == 0:
                 for ns, dev in ((h[0], "u0"), (router, "r0")):
@@ -244,8 +294,22 @@ def build_overlay(
 
     # Overlay namespaces: br0 + vxlan0 (created in the host namespace, then moved, like Docker).
     for i in (0, 1):
-        args = ["ip", "-n", h[i], "link", "add", "vxlan0", "type", "vxlan", "id", str(VNI),
-                "dstport", str(port), "local", host_ip[i]]
+        args = [
+            "ip",
+            "-n",
+            h[i],
+            "link",
+            "add",
+            "vxlan0",
+            "type",
+            "vxlan",
+            "id",
+            str(VNI),
+            "dstport",
+            str(port),
+            "local",
+            host_ip[i],
+        ]
         if static:
             args += ["nolearning", "proxy"]
         else:
@@ -257,8 +321,23 @@ def build_overlay(
         sh("ip", "-n", h[i], "link", "set", "vxlan0", "netns", o[i])
         nsh(o[i], "ip", "link", "add", "br0", "type", "bridge")
         nsh(o[i], "ip", "link", "set", "vxlan0", "master", "br0")
-        sh("ip", "-n", o[i], "link", "add", "veth0", "type", "veth", "peer", "name", "eth0",
-           "address", CONT_MAC[i], "netns", c[i])
+        sh(
+            "ip",
+            "-n",
+            o[i],
+            "link",
+            "add",
+            "veth0",
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "eth0",
+            "address",
+            CONT_MAC[i],
+            "netns",
+            c[i],
+        )
         nsh(o[i], "ip", "link", "set", "veth0", "master", "br0")
         mtu = "1450" if family == 4 else "1430"
         for dev in ("vxlan0", "veth0", "br0"):
@@ -273,15 +352,59 @@ def build_overlay(
     for i in (0, 1):
         j = 1 - i
         if static:
-            nsh(o[i], "bridge", "fdb", "add", CONT_MAC[j], "dev", "vxlan0", "dst", host_ip[j],
-                "self", "permanent")
-            nsh(o[i], "ip", "neigh", "add", CONT_V4[j], "lladdr", CONT_MAC[j], "dev", "vxlan0",
-                "nud", "permanent")
-            nsh(c[i], "ip", "neigh", "add", CONT_V4[j], "lladdr", CONT_MAC[j], "dev", "eth0",
-                "nud", "permanent")
+            nsh(
+                o[i],
+                "bridge",
+                "fdb",
+                "add",
+                CONT_MAC[j],
+                "dev",
+                "vxlan0",
+                "dst",
+                host_ip[j],
+                "self",
+                "permanent",
+            )
+            nsh(
+                o[i],
+                "ip",
+                "neigh",
+                "add",
+                CONT_V4[j],
+                "lladdr",
+                CONT_MAC[j],
+                "dev",
+                "vxlan0",
+                "nud",
+                "permanent",
+            )
+            nsh(
+                c[i],
+                "ip",
+                "neigh",
+                "add",
+                CONT_V4[j],
+                "lladdr",
+                CONT_MAC[j],
+                "dev",
+                "eth0",
+                "nud",
+                "permanent",
+            )
         else:
-            nsh(o[i], "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", "vxlan0", "dst",
-                host_ip[j], "self", "permanent")
+            nsh(
+                o[i],
+                "bridge",
+                "fdb",
+                "append",
+                "00:00:00:00:00:00",
+                "dev",
+                "vxlan0",
+                "dst",
+                host_ip[j],
+                "self",
+                "permanent",
+            )
     return Overlay(hosts=h, overlays=o, containers=c, router=router, switches=switches)
 
 
@@ -289,8 +412,21 @@ def build_overlay(
 def tcpdump(ns: str, out: Path, *args: str) -> Iterator[None]:
     """Record with real tcpdump inside ``ns``; return once it says 'listening on'."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = ["ip", "netns", "exec", ns, "tcpdump", "-U", "--immediate-mode", "-Z", "root", "-n",
-           "-w", str(out), *args]
+    cmd = [
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "tcpdump",
+        "-U",
+        "--immediate-mode",
+        "-Z",
+        "root",
+        "-n",
+        "-w",
+        str(out),
+        *args,
+    ]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
         assert proc.stderr is not None
@@ -351,8 +487,9 @@ for i in range(2):
 
 
 def serve(ns: str, code: str, *args: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code, *args],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        ["ip", "netns", "exec", ns, sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     if proc.stdout.readline().strip() != "ready":
         proc.kill()
@@ -361,6 +498,7 @@ def serve(ns: str, code: str, *args: str) -> subprocess.Popen[str]:
 
 
 # --- the captures -------------------------------------------------------------------------
+
 
 def cap_icmp(lab: Lab) -> None:
     """(a) ping between containers, seen on host 1's underlay (and a nanosecond/pcapng copy)."""

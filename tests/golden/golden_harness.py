@@ -177,8 +177,9 @@ def _replicate(ns: str, ifnames: Path) -> None:
 
 
 def _ifindex(ns: str, ifname: str) -> int:
-    out = subprocess.run(["ip", "-n", ns, "-o", "link", "show", ifname], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ip", "-n", ns, "-o", "link", "show", ifname], check=True, capture_output=True, text=True
+    ).stdout
     return int(out.split(":", 1)[0])
 
 
@@ -188,8 +189,7 @@ def in_namespace(ns: str | None, argv: list[str]) -> list[str]:
 
 def run(argv: list[str], *, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, TZ="GMT0")
-    return subprocess.run(argv, input=stdin, capture_output=True, env=env, cwd=ROOT,
-                          timeout=120, check=False)
+    return subprocess.run(argv, input=stdin, capture_output=True, env=env, cwd=ROOT, timeout=120, check=False)
 
 
 def tcpdump_argv(case: Case) -> list[str]:

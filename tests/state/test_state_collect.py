@@ -30,22 +30,82 @@ def overlay_ns(require_root: None) -> Iterator[str]:
     try:
         ipn = ("ip", "-n", name)
         _run(*ipn, "link", "add", "br0", "type", "bridge")
-        _run(*ipn, "link", "add", "vxlan0", "type", "vxlan", "id", "256", "dstport", "4789",
-             "proxy", "l2miss", "l3miss", "nolearning", "ageing", "300")
+        _run(
+            *ipn,
+            "link",
+            "add",
+            "vxlan0",
+            "type",
+            "vxlan",
+            "id",
+            "256",
+            "dstport",
+            "4789",
+            "proxy",
+            "l2miss",
+            "l3miss",
+            "nolearning",
+            "ageing",
+            "300",
+        )
         _run(*ipn, "link", "set", "vxlan0", "master", "br0")
         _run(*ipn, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
         _run(*ipn, "link", "set", "veth0", "master", "br0")
         _run(*ipn, "addr", "add", "192.168.10.1/24", "dev", "br0")
         for dev in ("lo", "br0", "vxlan0", "veth0", "veth1"):
             _run(*ipn, "link", "set", dev, "up")
-        _run(*ipn, "neigh", "add", "192.168.10.100", "lladdr", "02:42:c0:a8:0a:64", "dev", "vxlan0",
-             "nud", "permanent")
-        _run(*ipn, "neigh", "add", "192.168.10.200", "lladdr", "02:42:c0:a8:0a:c8", "dev", "vxlan0",
-             "nud", "permanent")
-        _run("bridge", "-n", name, "fdb", "add", "02:42:c0:a8:0a:64", "dev", "vxlan0", "dst", "192.168.1.4",
-             "self", "permanent")
-        _run("bridge", "-n", name, "fdb", "add", "02:42:c0:a8:0a:c8", "dev", "vxlan0", "dst", "192.168.1.6",
-             "self", "permanent")
+        _run(
+            *ipn,
+            "neigh",
+            "add",
+            "192.168.10.100",
+            "lladdr",
+            "02:42:c0:a8:0a:64",
+            "dev",
+            "vxlan0",
+            "nud",
+            "permanent",
+        )
+        _run(
+            *ipn,
+            "neigh",
+            "add",
+            "192.168.10.200",
+            "lladdr",
+            "02:42:c0:a8:0a:c8",
+            "dev",
+            "vxlan0",
+            "nud",
+            "permanent",
+        )
+        _run(
+            "bridge",
+            "-n",
+            name,
+            "fdb",
+            "add",
+            "02:42:c0:a8:0a:64",
+            "dev",
+            "vxlan0",
+            "dst",
+            "192.168.1.4",
+            "self",
+            "permanent",
+        )
+        _run(
+            "bridge",
+            "-n",
+            name,
+            "fdb",
+            "add",
+            "02:42:c0:a8:0a:c8",
+            "dev",
+            "vxlan0",
+            "dst",
+            "192.168.1.6",
+            "self",
+            "permanent",
+        )
         _run(*ipn, "route", "add", "10.9.0.0/16", "via", "192.168.10.254", "dev", "br0", "onlink")
         yield name
     finally:
@@ -62,8 +122,12 @@ def test_collect_returns_what_was_programmed(overlay_ns: str) -> None:
     remote = [e for e in ns.fdb if e.dst is not None]
     assert len(remote) == 2
     assert set(remote) == {
-        FdbEntry(mac="02:42:c0:a8:0a:64", ifname="vxlan0", dst="192.168.1.4", flags=("self",), state="permanent"),
-        FdbEntry(mac="02:42:c0:a8:0a:c8", ifname="vxlan0", dst="192.168.1.6", flags=("self",), state="permanent"),
+        FdbEntry(
+            mac="02:42:c0:a8:0a:64", ifname="vxlan0", dst="192.168.1.4", flags=("self",), state="permanent"
+        ),
+        FdbEntry(
+            mac="02:42:c0:a8:0a:c8", ifname="vxlan0", dst="192.168.1.6", flags=("self",), state="permanent"
+        ),
     }
     permanent = {n for n in ns.neigh if n.is_permanent}
     assert permanent == {
@@ -76,8 +140,9 @@ def test_collect_returns_what_was_programmed(overlay_ns: str) -> None:
     assert (vx.id, vx.port, vx.ageing) == (256, 4789, 300)
     assert vx.proxy and vx.l2miss and vx.l3miss and not vx.learning
     assert {a.local for a in ns.addr if a.family == "inet"} == {"127.0.0.1", "192.168.10.1"}
-    assert any(r.dst == "10.9.0.0/16" and r.gateway == "192.168.10.254" and "onlink" in r.flags
-               for r in ns.route)
+    assert any(
+        r.dst == "10.9.0.0/16" and r.gateway == "192.168.10.254" and "onlink" in r.flags for r in ns.route
+    )
 
 
 COMMANDS = {
@@ -104,14 +169,18 @@ def test_saved_text_and_json_equal_netlink(overlay_ns: str, kind: str) -> None:
     text_entries = parse_dump(text).entries
     json_entries = parse_dump(js).entries
     if kind == "addr":  # lifetimes of tentative addresses may tick between dumps
+
         def strip(es):
             return [(a.ifname, a.family, a.local, a.prefixlen, a.scope, a.label) for a in es]
+
         text_entries, json_entries, collected = strip(text_entries), strip(json_entries), strip(collected)
     else:
         text_entries, json_entries, collected = list(text_entries), list(json_entries), list(collected)
     if kind == "fdb":  # bridge learns veth1's MAC on veth0 at its own pace
+
         def stable(es):
             return [e for e in es if e.state != ""]
+
         text_entries, json_entries, collected = stable(text_entries), stable(json_entries), stable(collected)
     assert text_entries == json_entries == collected
 
@@ -158,8 +227,13 @@ def test_collect_as_unprivileged_user_process(tmp_path) -> None:
     code = "import sys; from vxlan_inspect.cli import main; sys.exit(main(sys.argv[1:]))"
     base = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code]
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    probe = subprocess.run([*base[:-2], "-c", "import typer, pyroute2, vxlan_inspect.cli"],
-                           capture_output=True, env=env, cwd="/", check=False)
+    probe = subprocess.run(
+        [*base[:-2], "-c", "import typer, pyroute2, vxlan_inspect.cli"],
+        capture_output=True,
+        env=env,
+        cwd="/",
+        check=False,
+    )
     if probe.returncode != 0:
         pytest.skip("the Python environment is not readable by an unprivileged user here")
     done = subprocess.run([*base, "state", "collect"], capture_output=True, text=True, env=env, cwd="/")

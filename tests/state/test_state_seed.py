@@ -45,7 +45,13 @@ def test_seed_vxlan_link() -> None:
     result = _parse("docker-2.overlay.link-vxlan0.txt")
     assert result.kind == "link" and not result.warnings
     (link,) = result.entries
-    assert (link.ifindex, link.ifname, link.mtu, link.master, link.link_netnsid) == (46, "vxlan0", 1450, "br0", 0)
+    assert (link.ifindex, link.ifname, link.mtu, link.master, link.link_netnsid) == (
+        46,
+        "vxlan0",
+        1450,
+        "br0",
+        0,
+    )
     assert link.info_kind == "vxlan" and link.info_slave_kind == "bridge"
     vx = link.vxlan
     assert vx is not None
@@ -56,20 +62,29 @@ def test_seed_vxlan_link() -> None:
 
 
 def test_seed_diff_shows_x2_appearing() -> None:
-    items = diff_snapshots(load_snapshot(SEED / "docker-2.overlay.neigh-before.txt"),
-                           load_snapshot(SEED / "docker-2.overlay.neigh-after-x2.txt"))
+    items = diff_snapshots(
+        load_snapshot(SEED / "docker-2.overlay.neigh-before.txt"),
+        load_snapshot(SEED / "docker-2.overlay.neigh-after-x2.txt"),
+    )
     assert len(items) == 1
     (item,) = items
     assert item.change == "added" and item.kind == "neigh"
-    assert item.after == NeighEntry(dst="192.168.10.200", dev="vxlan0", lladdr="02:42:c0:a8:0a:c8",
-                                    state=("PERMANENT",))
+    assert item.after == NeighEntry(
+        dst="192.168.10.200", dev="vxlan0", lladdr="02:42:c0:a8:0a:c8", state=("PERMANENT",)
+    )
 
 
 def test_seed_diff_cli(capsys) -> None:
     from vxlan_inspect.cli import main
 
-    rc = main(["state", "diff", str(SEED / "docker-2.overlay.neigh-before.txt"),
-               str(SEED / "docker-2.overlay.neigh-after-x2.txt")])
+    rc = main(
+        [
+            "state",
+            "diff",
+            str(SEED / "docker-2.overlay.neigh-before.txt"),
+            str(SEED / "docker-2.overlay.neigh-after-x2.txt"),
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0
     assert "+ " in out and "192.168.10.200 dev vxlan0 lladdr 02:42:c0:a8:0a:c8 PERMANENT" in out

@@ -66,24 +66,16 @@ def capture_points(topo: Topology) -> list[CapturePoint]:
 
 
 def tcpdump_argv(point: CapturePoint, bundle: Path) -> list[str]:
-    """The capture command for ``point`` (pure)."""
+    """The capture command for ``point`` (pure).
+
+    ``--immediate-mode`` matters: with TPACKET_V3 libpcap otherwise hands packets
+    over only when a ring block fills or times out (1 s), and a SIGINT before that
+    loses them; ``-U`` then writes each packet as soon as it is delivered.
+    """
+    netns = ["ip", "netns", "exec", point.netns]
     out = str(bundle / point.file)
-    return [
-        "ip",
-        "netns",
-        "exec",
-        point.netns,
-        "tcpdump",
-        "-i",
-        point.interface,
-        "-U",
-        "-w",
-        out,
-        "-s",
-        str(SNAPLEN),
-        "-Z",
-        "root",
-    ]
+    return [*netns, "tcpdump", "-i", point.interface, "--immediate-mode", "-U", "-w", out,
+            "-s", str(SNAPLEN), "-Z", "root"]  # fmt: skip
 
 
 def _wait_listening(proc: subprocess.Popen[bytes], what: str, timeout: float = 10) -> str:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import collections
+import io
+import os
+import struct
 import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from vxlan_inspect.capture import open_capture
+from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import write_header, write_record
 from vxlan_inspect.capture.record import linktype_label
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
+#: Files smaller than this are formatted in-process (a worker pool costs ~50 ms to start).
+PARALLEL_MIN_BYTES = 8 << 20
 
 
 @dataclass
@@ -26,6 +32,7 @@ class ReadOptions:
     vxlan_ports: set[int] = field(default_factory=lambda: set(DEFAULT_VXLAN_PORTS))
     display: Options = field(default_factory=Options)
     help: bool = False
+    jobs: int | None = None
 
 
 def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -54,6 +61,8 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         if opts.write is not None:
             return _write_pcap(cap, opts)
         fmt = PacketFormatter(opts.display)
+        if info.format == "pcap":
+            return _print_pcap_blocks(cap, fmt, opts, out)
         fmt_one = fmt.format
         limit = opts.count
         lines: list[str] = []
@@ -108,3 +117,107 @@ def _write_pcap(cap, opts: ReadOptions) -> int:  # type: ignore[no-untyped-def]
         if fh is not sys.stdout.buffer:
             fh.close()
     return n
+
+
+def _jobs(opts: ReadOptions, size: int | None) -> int:
+    """How many worker processes: ``--jobs`` or VXLAN_INSPECT_JOBS, else all cores for big files."""
+    if opts.jobs is not None:
+        return max(1, opts.jobs)
+    env = os.environ.get("VXLAN_INSPECT_JOBS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    if size is None or size < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _print_pcap_blocks(cap, fmt: PacketFormatter, opts: ReadOptions, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+    """Classic pcap: frame whole blocks of records, format each block in one go.
+
+    Big files are formatted by worker processes, block by block, and written
+    in order. TCP's relative sequence numbers depend on every earlier packet,
+    so a block in which a worker met TCP acknowledgements is formatted again
+    in this process, which holds the one true sequence table.
+    """
+    info = cap.info
+    order = "<" if info.byte_order == "little" else ">"
+    n = 0
+    write = out.write
+    blocks = pcap.iter_blocks(cap._stream, cap._head, limit=opts.count)
+    try:
+        size = os.fstat(cap._stream.fileno()).st_size
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        size = None
+    jobs = _jobs(opts, size)
+    args = (order, info.nanosecond, info.linktype)
+    try:
+        if jobs <= 1:
+            for block in blocks:
+                write(fmt.format_block(block.data, block.count, block.first_index, *args))
+                n += block.count
+            return n
+        import multiprocessing
+
+        mp = multiprocessing.get_context("fork")
+        first_ts: list[int | None] = [None]
+        with mp.Pool(jobs, initializer=_worker_init, initargs=(opts.display,)) as pool:
+            pending: collections.deque[tuple[object, pcap.Block]] = collections.deque()
+
+            def drain_one() -> None:
+                nonlocal n
+                result, block = pending.popleft()
+                text, tcp_acks = result.get()  # type: ignore[attr-defined]
+                if tcp_acks:
+                    text = _format_in_main(fmt, block, args, first_ts[0])
+                write(text)
+                n += block.count
+
+            for block in blocks:
+                if first_ts[0] is None:
+                    first_ts[0] = _first_ts(block, order, info.nanosecond)
+                task = (block.data, block.count, block.first_index, block.prev_ts_ns, first_ts[0], args)
+                pending.append((pool.apply_async(_worker_format, task), block))
+                if len(pending) > 2 * jobs:
+                    drain_one()
+            while pending:
+                drain_one()
+        return n
+    finally:
+        out.flush()
+
+
+def _first_ts(block: pcap.Block, order: str, nano_file: bool) -> int:
+    sec, frac = struct.unpack_from(order + "II", block.data, 0)
+    return int(sec) * 1_000_000_000 + int(frac) * (1 if nano_file else 1000)
+
+
+def _format_in_main(
+    fmt: PacketFormatter, block: pcap.Block, args: tuple[str, bool, int], first_ts: int | None
+) -> str:
+    if fmt.opts.tflag == 3:
+        fmt.set_reference(block.prev_ts_ns)
+    elif fmt.opts.tflag == 5:
+        fmt.set_reference(first_ts)
+    return fmt.format_block(block.data, block.count, block.first_index, *args)
+
+
+_WORKER: dict[str, PacketFormatter] = {}
+
+
+def _worker_init(display: Options) -> None:
+    _WORKER["fmt"] = PacketFormatter(display)
+
+
+def _worker_format(
+    data: bytes, count: int, first_index: int, prev_ts: int | None, first_ts: int | None,
+    args: tuple[str, bool, int],
+) -> tuple[str, int]:
+    fmt = _WORKER["fmt"]
+    if fmt.opts.tflag == 3:
+        fmt.set_reference(prev_ts)
+    elif fmt.opts.tflag == 5:
+        fmt.set_reference(first_ts)
+    fmt.ctx.tcp_acks = 0
+    fmt.ctx.tcp_seq.clear()
+    text = fmt.format_block(data, count, first_index, *args)
+    return text, fmt.ctx.tcp_acks

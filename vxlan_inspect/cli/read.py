@@ -47,7 +47,7 @@ Exit codes: 0 ok, 1 usage, 2 not a readable capture, 3 capture cut short or corr
 
 _SHORT = "#c:eE:nNqr:tvw:xXAUlps:hZ:y:F:i:"
 _LONG = ["nano", "vxlan-port=", "ifnames=", "help", "time-stamp-precision=", "micro", "number",
-         "no-system-ifnames"]
+         "no-system-ifnames", "jobs="]
 
 
 def load_ifnames(path: str) -> dict[int, str]:
@@ -131,6 +131,10 @@ def parse_args(argv: list[str]) -> ReadOptions:
             o.vxlan_ports.add(int(value))
         elif flag == "--ifnames":
             o.display.ifnames = load_ifnames(value)
+        elif flag == "--jobs":
+            if not value.isdigit():
+                raise UsageError(f"read: invalid --jobs {value!r}", hint="a number of worker processes, 1 for none")
+            o.jobs = int(value)
         elif flag == "--no-system-ifnames":
             o.display.system_ifnames = False
         elif flag == "-i":

@@ -53,6 +53,7 @@ class Ctx:
     depth: int = 0
     out: list[str] = field(default_factory=list)
     tcp_seq: dict[tuple[bytes, bytes, int], tuple[int, int]] = field(default_factory=dict)
+    tcp_acks: int = 0  # TCP segments that used the relative-sequence table
 
     def need(self, off: int, n: int) -> None:
         """Raise :class:`Truncated` unless ``n`` bytes at ``off`` were captured."""

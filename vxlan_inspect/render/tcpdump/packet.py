@@ -6,11 +6,13 @@ headers, ``[|proto]`` on truncation, the hex dump after the text.
 
 from __future__ import annotations
 
+import struct
 import time
 from collections.abc import Callable
 
 from vxlan_inspect.render.tcpdump import link
 from vxlan_inspect.render.tcpdump.context import Ctx, Options, Truncated
+from vxlan_inspect.render.tcpdump.fastpath import format_fast
 from vxlan_inspect.render.tcpdump.hexdump import hex_and_ascii, hex_only
 
 MAXIMUM_SNAPLEN = 262144
@@ -46,6 +48,12 @@ class PacketFormatter:
         self._ref_ns: int | None = None
         self._sec_cache: dict[int, str] = {}
         self._date_cache: dict[int, str] = {}
+
+    def set_reference(self, ts_ns: int | None) -> None:
+        """Set the ``-ttt``/``-ttttt`` reference time (the previous or the first packet)."""
+        if ts_ns is not None and not self.opts.nano:
+            ts_ns = ts_ns // 1000 * 1000
+        self._ref_ns = ts_ns
 
     # -- timestamps ---------------------------------------------------------
     def _frac(self, ns: int) -> str:
@@ -143,3 +151,62 @@ class PacketFormatter:
             elif caplen > hdrlen:
                 parts.append(hex_only(data[hdrlen:caplen]))
         return "".join(parts)
+
+    def format_block(
+        self, data: bytes, count: int, first_index: int, order: str, nano_file: bool, linktype: int
+    ) -> str:
+        """Format ``count`` whole classic-pcap records packed in ``data``; one line per packet."""
+        opts = self.opts
+        hdr = (_HDR_LE if order == "<" else _HDR_BE).unpack_from
+        scale = 1 if nano_file else 1000
+        plain = (
+            linktype == 1 and not (opts.eflag or opts.vflag or opts.qflag or opts.xflag or opts.Xflag)
+            and opts.tflag in (0, 4)
+        )
+        fast = format_fast
+        ports = opts.vxlan_ports
+        num = opts.packet_number
+        tstamp = self.timestamp
+        hms = self._hms
+        nano = opts.nano
+        with_date = opts.tflag == 4
+        fmt = self.format
+        out: list[str] = []
+        app = out.append
+        pos = 0
+        index = first_index
+        cached_sec = -1
+        sec_text = ""
+        for _ in range(count):
+            sec, frac, caplen, wirelen = hdr(data, pos)
+            start = pos + 16
+            pos = start + caplen
+            if plain:
+                text = fast(data, start, caplen, wirelen, ports)
+                if text is not None:
+                    if sec != cached_sec:
+                        cached_sec = sec
+                        h = hms(sec, with_date, True)
+                        sec_text = h if h is not None else ""
+                    if sec_text:
+                        if nano:
+                            ts = "%s.%09u " % (sec_text, frac * scale)
+                        else:
+                            ts = "%s.%06u " % (sec_text, frac * scale // 1000)
+                    else:
+                        ts = "[Error converting time] "
+                    if num:
+                        app("%5u  %s%s" % (index, ts, text))
+                    else:
+                        app(ts + text)
+                    index += 1
+                    continue
+            app(fmt(index, sec * 1_000_000_000 + frac * scale, linktype, caplen, wirelen, data[start:pos]))
+            index += 1
+        del tstamp
+        out.append("")
+        return "\n".join(out)
+
+
+_HDR_LE = struct.Struct("<IIII")
+_HDR_BE = struct.Struct(">IIII")

@@ -189,6 +189,7 @@ def tcp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
     rev = False
     thseq = thack = 0
     if flags & 0x10:
+        ctx.tcp_acks += 1
         if v6:
             a_src, a_dst = buf[iph + 8 : iph + 24], buf[iph + 24 : iph + 40]
         else:

@@ -42,9 +42,10 @@ def parse_header(head: bytes) -> tuple[CaptureInfo, str]:
             f"truncated pcap file header: got {len(head)} bytes, 24 needed",
             hint="the file is cut short or is not a capture",
         )
-    for order, endian in (("<", "little"), (">", "big")):
+    for order in ("<", ">"):
         (magic,) = struct.unpack_from(order + "I", head, 0)
         if magic in (MAGIC_US, MAGIC_NS):
+            endian = "little" if order == "<" else "big"
             break
     else:
         raise CaptureFormatError(f"not a pcap file: bad magic 0x{head[:4].hex()}")

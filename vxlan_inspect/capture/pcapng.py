@@ -187,7 +187,7 @@ def iter_records(stream: BinaryIO, head: bytes, start_index: int = 1) -> Iterato
         if btype == IDB:
             interfaces.append(_interface(body, order))
             continue
-        if btype == EPB or btype == OPB:
+        if btype in (EPB, OPB):
             if len(body) < 20:
                 raise CaptureTruncatedError(f"record {index}: pcapng packet block is too short")
             if btype == EPB:

@@ -94,7 +94,7 @@ def _first_linktype_pcapng(stream: BinaryIO, head: bytes, name: str) -> tuple[Ca
     more = stream.read(total - len(head) + 16) if total + 16 > len(head) else b""
     data = head + more
     if len(data) >= total + 16:
-        btype, blen, linktype, _r, snaplen = struct.unpack_from(order + "IIHHI", data, total)
+        btype, _blen, linktype, _r, snaplen = struct.unpack_from(order + "IIHHI", data, total)
         if btype == pcapng.IDB:
             info = CaptureInfo("pcapng", linktype, snaplen, False, info.byte_order)
     return info, data
@@ -150,5 +150,5 @@ def read_capture(source: str | os.PathLike[str] | BinaryIO) -> Iterator[Record]:
 def capture_from_bytes(data: bytes, name: str = "<bytes>") -> Capture:
     """Open an in-memory capture (tests, fuzzing)."""
     stream = io.BytesIO(data)
-    stream.name = name  # type: ignore[attr-defined]
+    stream.name = name
     return open_capture(stream)

@@ -27,9 +27,10 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from vxlan_inspect.cli import lab, read, state
+    from vxlan_inspect.cli import lab, state
+    from vxlan_inspect.cli import read as read_cli
 
-    read.register(app)
+    read_cli.register(app)
     app.add_typer(state.app, name="state")
     app.add_typer(lab.app, name="lab")
 

@@ -159,7 +159,7 @@ def in_cksum(data: bytes) -> int:
     """The Internet checksum's folded one's-complement sum, complemented (0 means valid)."""
     if len(data) % 2:
         data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    total: int = sum(struct.unpack(f"!{len(data) // 2}H", data))
     while total >> 16:
         total = (total & 0xFFFF) + (total >> 16)
     return ~total & 0xFFFF

@@ -47,7 +47,7 @@ def _inner(buf: bytes, p: int, inner_len: int) -> str | None:
     if etype == 0x0800:
         if inner_len < 42:
             return None
-        vhl, tot, frag, proto, src, dst, itype, code, ident, seq = _INNER_IP.unpack_from(buf, p + 14)
+        vhl, tot, frag, proto, src, dst, itype, _code, ident, seq = _INNER_IP.unpack_from(buf, p + 14)
         if vhl != 0x45 or tot != inner_len - 14 or frag & 0x3FFF or proto != 1 or itype not in (0, 8):
             return None
         return "%s%s, id %u, seq %u, length %u" % (
@@ -85,7 +85,7 @@ def _dotted(a: int) -> str:
 def _vxlan_icmp(buf: bytes, off: int, wirelen: int, vxlan_ports: frozenset[int]) -> str | None:
     """The commonest record of all: an ICMP echo inside VXLAN, in one unpack."""
     (etype, vhl, tot, frag, proto, src, dst, sport, dport, ulen, vflags, vni_word, itype_eth, ivhl, itot, ifrag,
-     iproto, isrc, idst, itype, icode, ident, seq) = _VXLAN_ICMP.unpack_from(buf, off + 12)
+     iproto, isrc, idst, itype, _icode, ident, seq) = _VXLAN_ICMP.unpack_from(buf, off + 12)
     if (etype != 0x0800 or vhl != 0x45 or tot != wirelen - 14 or frag & 0x3FFF or proto != 17
             or ulen != tot - 20 or itype_eth != 0x0800 or ivhl != 0x45 or itot != wirelen - 64
             or ifrag & 0x3FFF or iproto != 1 or (itype != 8 and itype != 0)):
@@ -114,7 +114,7 @@ def format_fast(buf: bytes, off: int, caplen: int, wirelen: int, vxlan_ports: fr
         if text is not None:
             return text
     (etype, vhl, tot, frag, proto, src, dst, sport, dport, ulen, flags, vni_word,
-     inner_type) = _OUTER.unpack_from(buf, off + 12)
+     _inner_type) = _OUTER.unpack_from(buf, off + 12)
     if etype != 0x0800 or vhl != 0x45 or tot != wirelen - 14 or frag & 0x3FFF:
         return None
     if proto == 17:
@@ -133,7 +133,7 @@ def format_fast(buf: bytes, off: int, caplen: int, wirelen: int, vxlan_ports: fr
             _outer_cache[key] = outer
         return outer + inner
     if proto == 1 and tot >= 28:
-        etype, vhl, tot, frag, proto, src, dst, itype, code, ident, seq = _PLAIN_ICMP.unpack_from(buf, off + 12)
+        etype, vhl, tot, frag, proto, src, dst, itype, _code, ident, seq = _PLAIN_ICMP.unpack_from(buf, off + 12)
         if itype not in (0, 8):
             return None
         return "%s%s, id %u, seq %u, length %u" % (

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
 
+
 def _opt_process(ctx: Ctx, bp: int, length: int, hbh: bool, payload_len: list[int]) -> tuple[bool, bool]:
     """Walk HBH/DSTOPT options; return (ok, found_jumbo)."""
     w = ctx.out.append

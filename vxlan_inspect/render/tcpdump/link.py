@@ -15,7 +15,7 @@ from __future__ import annotations
 import socket
 
 from vxlan_inspect.render.tcpdump import arp, ip, ip6
-from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, tok2str
+from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
 from vxlan_inspect.render.tcpdump.hexdump import default_print
 
 ETHERTYPE_IP = 0x0800
@@ -63,7 +63,7 @@ def ethertype_print(ctx: Ctx, etype: int, off: int, length: int, caplen: int) ->
     if etype == ETHERTYPE_IPV6:
         ip6.ip6_print(ctx, off, length)
         return True
-    if etype == ETHERTYPE_ARP or etype == ETHERTYPE_REVARP:
+    if etype in (ETHERTYPE_ARP, ETHERTYPE_REVARP):
         arp.arp_print(ctx, off, length, caplen)
         return True
     return False

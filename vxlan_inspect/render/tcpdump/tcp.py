@@ -59,7 +59,7 @@ def _options(ctx: Ctx, cp: int, hlen: int, rev: bool, thseq: int, thack: int) ->
             hlen -= 1
             datalen = 0
 
-            def lencheck(n: int) -> None:
+            def lencheck(n: int, hlen: int = hlen, cp: int = cp) -> None:
                 if n > hlen:
                     raise _BadOpt
                 ctx.need(cp, n)
@@ -194,9 +194,7 @@ def tcp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
             a_src, a_dst = buf[iph + 8 : iph + 24], buf[iph + 24 : iph + 40]
         else:
             a_src, a_dst = buf[iph + 12 : iph + 16], buf[iph + 16 : iph + 20]
-        if sport > dport:
-            rev = True
-        elif sport == dport and a_src > a_dst:
+        if sport > dport or (sport == dport and a_src > a_dst):
             rev = True
         if rev:
             key = (a_dst, a_src, (dport << 16) | sport)

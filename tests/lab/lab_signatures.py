@@ -96,7 +96,7 @@ class Bundle:
         return out
 
     def arps(self, cid: str) -> list[tuple[int, str, str]]:
-        """(op, target-or-sender IP, MAC) of ARP messages: requests give (1, tpa, ''), replies (2, spa, sha)."""  # noqa: E501
+        """(op, target-or-sender IP, MAC) of ARP messages: requests give (1, tpa, ''), replies (2, spa, sha)."""
         out = []
         for linktype, frame in self.capture(cid):
             etype, data, _ = l3(linktype, frame)

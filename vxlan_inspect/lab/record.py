@@ -29,7 +29,7 @@ from vxlan_inspect.lab.ping import ping_argv, run_ping
 from vxlan_inspect.lab.plan import Plan, format_plan, plan_add_container, plan_up
 from vxlan_inspect.lab.runner import apply_change, lab_down, lab_up, require_root, require_tools, run_argv
 from vxlan_inspect.lab.scenarios import AddContainer, Ping, Scenario, Snapshot
-from vxlan_inspect.lab.snapshot import ifindex_map, lab_namespaces, take_snapshots
+from vxlan_inspect.lab.snapshot import ifindex_map, lab_namespaces, take_snapshots, take_state_snapshots
 from vxlan_inspect.lab.topology import DSTPORT, VNI, Container, Topology, mac_for_ip, seed_topology
 
 SNAPLEN = 262144
@@ -194,6 +194,7 @@ def record_scenario(scenario: Scenario, out: Path, prefix: str, *, force: bool =
             commands += plan
             injected.append(next(f for f in topo.faults if f.name == fault))
         snapshots: dict[str, Any] = {"before": take_snapshots(topo, out, "before")}
+        state_snapshots = {"before": take_state_snapshots(topo, out, "before")}
         points = capture_points(topo)
         events: list[dict[str, str]] = []
         traffic: list[dict[str, Any]] = []
@@ -206,7 +207,9 @@ def record_scenario(scenario: Scenario, out: Path, prefix: str, *, force: bool =
                 if sink is not None:
                     sink.close()
         snapshots["after"] = take_snapshots(topo, out, "after")
+        state_snapshots["after"] = take_state_snapshots(topo, out, "after")
         doc = _scenario_json(scenario, topo, out, points, snapshots, events, traffic, injected)
+        doc["state_snapshots"] = state_snapshots
         (out / "commands.txt").write_text(format_plan(commands))
         (out / "scenario.json").write_text(json.dumps(doc, indent=2) + "\n")
         return doc

@@ -81,6 +81,29 @@ def take_snapshots(topo: Topology, bundle: Path, label: str) -> dict[str, dict[s
     return index
 
 
+def take_state_snapshots(topo: Topology, bundle: Path, label: str) -> dict[str, str]:
+    """Write one :func:`vxlan_inspect.state.collect_snapshot` JSON per host (all its namespaces).
+
+    Files are ``snapshots/<label>/<host>.snapshot.json``; namespaces in them carry the
+    lab's netns names, which scenario.json maps to bundle ids. Returns host -> relpath.
+    """
+    from vxlan_inspect.state.collect import collect_snapshot
+    from vxlan_inspect.state.snapshot import snapshot_to_json
+
+    folder = bundle / "snapshots" / label
+    folder.mkdir(parents=True, exist_ok=True)
+    index = {}
+    by_host: dict[str, list[str]] = {}
+    for ns in lab_namespaces(topo):
+        by_host.setdefault(ns.host or "underlay-switch", []).append(ns.netns)
+    for host, names in by_host.items():
+        snap = collect_snapshot(names, host=host)
+        path = folder / f"{host}.snapshot.json"
+        path.write_text(json.dumps(snapshot_to_json(snap), indent=1) + "\n")
+        index[host] = str(path.relative_to(bundle))
+    return index
+
+
 def ifindex_map(link_json: str) -> dict[str, str]:
     """``{"ifindex": "ifname"}`` from ``ip -j link show`` output (pure)."""
     data: Any = json.loads(link_json or "[]")

@@ -227,7 +227,7 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
 def ip_demux_print(ctx: Ctx, off: int, length: int, ver: int, fragmented: bool, ttl: int, nh: int,
                    iph: int) -> None:
     """Hand the payload to the printer of protocol ``nh`` (tcpdump's ``ip_demux_print``)."""
-    from vxlan_inspect.render.tcpdump import icmp, icmp6, ip6, tcp, udp
+    from vxlan_inspect.render.tcpdump import icmp, icmp6, igmp, ip6, tcp, udp
 
     w = ctx.out.append
     if nh == 6:
@@ -244,6 +244,11 @@ def ip_demux_print(ctx: Ctx, off: int, length: int, ver: int, fragmented: bool, 
             icmp6.icmp6_print(ctx, off, length, iph, fragmented)
         else:
             w("[ICMPv6 requires IPv6] (invalid)")
+    elif nh == 2:
+        if ver == 4:
+            igmp.igmp_print(ctx, off, length)
+        else:
+            w("[IGMP requires IPv4] (invalid)")
     elif nh == 4:
         ip_print(ctx, off, length)
     elif nh == 41:

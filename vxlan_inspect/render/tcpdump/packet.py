@@ -73,10 +73,14 @@ class PacketFormatter:
             cache[key] = s
         return s
 
-    def timestamp(self, ts_ns: int) -> str:
-        """The timestamp prefix (with its trailing space) for the current ``-t`` mode."""
+    def timestamp(self, ts_ns: int, parts: tuple[int, int] | None = None) -> str:
+        """The timestamp prefix (with its trailing space) for the current ``-t`` mode.
+
+        ``parts`` is (seconds, fraction in ns) as the file holds them: tcpdump
+        prints an out-of-range fraction as it is rather than carrying it over.
+        """
         t = self.opts.tflag
-        sec, ns = divmod(ts_ns, 1_000_000_000)
+        sec, ns = parts if parts is not None else divmod(ts_ns, 1_000_000_000)
         if t == 0 or t == 4:
             hms = self._hms(sec, t == 4, True)
             if hms is None:
@@ -104,7 +108,10 @@ class PacketFormatter:
         return sign + hms + self._frac(dns) + " "
 
     # -- packets ------------------------------------------------------------
-    def format(self, index: int, ts_ns: int, linktype: int, caplen: int, wirelen: int, data: bytes) -> str:
+    def format(
+        self, index: int, ts_ns: int, linktype: int, caplen: int, wirelen: int, data: bytes,
+        ts_parts: tuple[int, int] | None = None,
+    ) -> str:
         """Return the full text tcpdump prints for one record, without the final newline."""
         opts = self.opts
         parts: list[str] = []
@@ -124,7 +131,7 @@ class PacketFormatter:
         if bad:
             parts.append("[Invalid header:" + ",".join(bad) + "]")
             return "".join(parts)
-        parts.append(self.timestamp(ts_ns))
+        parts.append(self.timestamp(ts_ns, ts_parts))
         ctx = self.ctx
         ctx.buf = data
         ctx.end = caplen
@@ -201,7 +208,8 @@ class PacketFormatter:
                         app(ts + text)
                     index += 1
                     continue
-            app(fmt(index, sec * 1_000_000_000 + frac * scale, linktype, caplen, wirelen, data[start:pos]))
+            app(fmt(index, sec * 1_000_000_000 + frac * scale, linktype, caplen, wirelen, data[start:pos],
+                    (sec, frac * scale)))
             index += 1
         del tstamp
         out.append("")

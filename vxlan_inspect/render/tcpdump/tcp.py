@@ -248,3 +248,121 @@ def tcp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
     if off + header_len > ctx.end:
         w(" [remaining caplen(%u) < header length(%u)]" % (ctx.avail(off), header_len))
         raise Truncated
+    if flags & 0x04 and opts.vflag:
+        _rst_data(ctx, off + header_len, length)
+        return
+    if sport in _HTTP_PORTS or dport in _HTTP_PORTS:
+        w(": ")
+        ctx.proto = "http"
+        txtproto_print(ctx, off + header_len, length, _HTTP_CMDS, True)
+
+
+_HTTP_PORTS = frozenset({80, 8080})
+_HTTP_CMDS = frozenset({
+    "GET", "PUT", "COPY", "HEAD", "LOCK", "MOVE", "POLL", "POST", "BCOPY", "BMOVE", "MKCOL", "TRACE", "LABEL",
+    "MERGE", "DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE", "NOTIFY", "BDELETE", "CONNECT", "OPTIONS",
+    "CHECKIN", "PROPFIND", "CHECKOUT", "CCM_POST", "SUBSCRIBE", "PROPPATCH", "BPROPFIND",
+})
+
+
+def fn_print_char(c: int) -> str:
+    """tcpdump's ``fn_print_char``: ``M-`` for high bytes, ``^X`` for control characters."""
+    prefix = ""
+    if c > 0x7F:
+        c &= 0x7F
+        prefix = "M-"
+    if not 0x20 <= c <= 0x7E:
+        c ^= 0x40
+        prefix += "^"
+    return prefix + chr(c)
+
+
+def _rst_data(ctx: Ctx, bp: int, length: int) -> None:
+    """Data carried by a RST segment (RFC 1122 4.2.2.12), printed under -v."""
+    w = ctx.out.append
+    w(" [RST" if bp + length <= ctx.end else " [!RST")
+    if length > 30:
+        length = 30
+        w("+")
+    w(" ")
+    n = min(length, ctx.avail(bp))
+    w("".join(fn_print_char(c) for c in ctx.buf[bp : bp + n]))
+    w("]")
+
+
+def _fetch_token(ctx: Ctx, p: int, idx: int, length: int) -> tuple[int, str]:
+    """tcpdump's ``fetch_token``: the next printable token and the index past its blanks."""
+    buf = ctx.buf
+    tok = []
+    while idx < length:
+        if p + idx >= ctx.end:
+            return 0, ""
+        c = buf[p + idx]
+        if c > 0x7F:
+            return 0, ""
+        if c in (0x20, 0x09, 0x0D, 0x0A):
+            break
+        if not 0x20 <= c <= 0x7E:
+            return 0, ""
+        if len(tok) + 2 > 128:
+            return 0, ""
+        tok.append(chr(c))
+        idx += 1
+    if not tok:
+        return 0, ""
+    while idx < length:
+        if p + idx >= ctx.end:
+            break
+        c = buf[p + idx]
+        if c in (0x0D, 0x0A) or not 0x20 <= c <= 0x7E or c not in (0x20, 0x09):
+            break
+        idx += 1
+    return idx, "".join(tok)
+
+
+def _print_txt_line(ctx: Ctx, prefix: str, p: int, idx: int, length: int) -> int:
+    buf = ctx.buf
+    start = idx
+    while idx < length:
+        c = ctx.u8(p + idx)
+        if c == 0x0A:
+            ctx.out.append(prefix + buf[p + start : p + idx].decode("latin-1"))
+            return idx + 1
+        if c == 0x0D:
+            if idx + 1 >= length:
+                return 0
+            if ctx.u8(p + idx + 1) == 0x0A:
+                ctx.out.append(prefix + buf[p + start : p + idx].decode("latin-1"))
+                return idx + 2
+            return 0
+        if not 0x20 <= c <= 0x7E and c != 0x09:
+            return 0
+        idx += 1
+    ctx.out.append(prefix + buf[p + start : p + idx].decode("latin-1"))
+    ctx.out.append(" [|%s]" % ctx.proto)
+    return 0
+
+
+def txtproto_print(ctx: Ctx, p: int, length: int, cmds: frozenset[str], resp_code_second: bool) -> None:
+    """tcpdump's ``txtproto_print`` for line-based protocols such as HTTP."""
+    idx, token = _fetch_token(ctx, p, 0, length)
+    print_this = False
+    if idx:
+        if token.upper() in cmds:
+            print_this = True
+        if resp_code_second:
+            idx, token = _fetch_token(ctx, p, idx, length)
+        if idx and len(token) == 3 and token.isdigit():
+            print_this = True
+    ctx.out.append(ctx.proto.upper())
+    if print_this:
+        if ctx.opts.vflag:
+            ctx.out.append(", length: %u" % length)
+            idx = 0
+            while idx < length:
+                eol = _print_txt_line(ctx, "\n\t", p, idx, length)
+                if not eol:
+                    break
+                idx = eol
+        else:
+            _print_txt_line(ctx, ": ", p, 0, length)

@@ -27,6 +27,8 @@ stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -e "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
     .venv/bin/python -m pip install -q -e '.[test]'
+    # atheris (fuzzing) has wheels for common platforms only; fuzz tests say so when it is missing.
+    .venv/bin/python -m pip install -q -e '.[fuzz]' || echo "setup: atheris unavailable; fuzz smoke runs will be skipped" >&2
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

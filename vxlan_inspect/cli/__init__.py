@@ -27,10 +27,13 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from vxlan_inspect.cli import lab, state
+    from vxlan_inspect.cli import capture, explain, frames, lab, state
     from vxlan_inspect.cli import read as read_cli
 
     read_cli.register(app)
+    frames.register(app)
+    explain.register(app)
+    capture.register(app)
     app.add_typer(state.app, name="state")
     app.add_typer(lab.app, name="lab")
 

@@ -1,0 +1,8 @@
+"""CLI commands of the capture feature (being built; see its issue)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this feature's commands to the app (none yet)."""
+    del app

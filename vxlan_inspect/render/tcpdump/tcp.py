@@ -293,7 +293,7 @@ def _rst_data(ctx: Ctx, bp: int, length: int) -> None:
 def _fetch_token(ctx: Ctx, p: int, idx: int, length: int) -> tuple[int, str]:
     """tcpdump's ``fetch_token``: the next printable token and the index past its blanks."""
     buf = ctx.buf
-    tok = []
+    tok: list[str] = []
     while idx < length:
         if p + idx >= ctx.end:
             return 0, ""

@@ -311,3 +311,20 @@ class Packet:
             return []
         end = marks[depth] if depth < len(marks) else len(self.layers)
         return self.layers[marks[depth - 1] + 1 : end]
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: the layer stack and a coloured hexdump (``vxlan_inspect.render.html``)."""
+        from vxlan_inspect.render.html import packet_html
+
+        return packet_html(self)
+
+
+def _layer_repr_html(self: Layer) -> str:
+    """Jupyter display of one layer: its fields (``vxlan_inspect.render.html``)."""
+    from vxlan_inspect.render.html import layer_html
+
+    return layer_html(self)
+
+
+for _cls in (Ethernet, Vlan, LinuxSLL, Null, IPv4, IPv6, UDP, TCP, ICMP, ICMPv6, ARP, VXLAN, Payload):
+    setattr(_cls, "_repr_html_", _layer_repr_html)  # noqa: B010

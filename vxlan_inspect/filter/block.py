@@ -1,0 +1,54 @@
+"""Keep the matching records of a block of classic-pcap records (the bulk path of ``read``)."""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING
+
+from vxlan_inspect.filter.codegen import Reject
+from vxlan_inspect.filter.levels import raw_levels
+
+if TYPE_CHECKING:
+    from vxlan_inspect.filter import Filter
+
+_LE = struct.Struct("<II")
+_BE = struct.Struct(">II")
+
+
+def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
+    """See :meth:`Filter.select_block`."""
+    unpack = (_LE if order == "<" else _BE).unpack_from
+    fn = flt._fn
+    ports = flt.vxlan_ports
+    need = flt.need
+    keep: list[int] = []
+    pos = 0
+    last = -1
+    all_kept = True
+    kept = 0
+    for _ in range(count):
+        caplen, wirelen = unpack(data, pos + 8)
+        start = pos + 16
+        end = start + caplen
+        rec = data[start:end]
+        try:
+            ok = fn(rec, wirelen, raw_levels(rec, linktype, ports, need))
+        except (Reject, IndexError):
+            ok = False
+        if ok:
+            kept += 1
+            last = pos
+            if not all_kept:
+                keep.append(pos)
+                keep.append(end)
+        elif all_kept:
+            all_kept = False
+            if pos:
+                keep.append(0)
+                keep.append(pos)
+        pos = end
+    if all_kept:
+        return data, count, last
+    mv = memoryview(data)
+    out = b"".join([mv[keep[i] : keep[i + 1]] for i in range(0, len(keep), 2)])
+    return out, kept, last

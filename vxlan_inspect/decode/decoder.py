@@ -41,7 +41,7 @@ _UDP = struct.Struct("!HHHH")
 _TCP = struct.Struct("!HHIIBBHHH")
 _ARP = struct.Struct("!HHBBH")
 _SLL = struct.Struct("!HHH8sH")
-_SLL2 = struct.Struct("!HHIHBBB8s")
+_SLL2 = struct.Struct("!HHIHBB8s")
 _VLAN_TPIDS = frozenset({0x8100, 0x88A8, 0x9100, 0x9200})
 _IP6_EXT = frozenset({0, 43, 44, 60})
 

@@ -269,5 +269,7 @@ def _failure_verdict(k: Knowledge, fo: FlowObs, steps: list[Step], failed: Step 
     elif failed.kind == "encapsulate":
         code = "no-reply"
     summary = failed.summary
-    return Verdict(code, summary, failed.evidence, fix_for(code, k, hd or hs, f.dst, failed.fact("mac")),
+    fix_host = (hd or hs) if code in ("vni-mismatch", "port-mismatch") else hs
+    mac = next((o.eth_dst for o in fo.requests if o.eth_dst), None)
+    return Verdict(code, summary, failed.evidence, fix_for(code, k, fix_host, f.dst, mac),
                    unknowns=unknowns)

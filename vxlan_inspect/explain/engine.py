@@ -25,7 +25,7 @@ def explain_inputs(inputs: Inputs, *, ping: tuple[str, str] | None = None,
     """Explain every ICMP echo flow and unanswered ARP in ``inputs`` (or only ``ping``'s flow)."""
     cfg = config or DecodeConfig()
     observations: list[Obs] = []
-    counts: dict[tuple[str, str, str, int], tuple[int, int, int]] = {}
+    by_role: dict[str, dict[tuple[str, str, str, int], tuple[int, int, int]]] = {}
     notes: list[str] = []
     for point in inputs.captures:
         scan = scan_capture(point.path, point.file, cfg)
@@ -33,9 +33,13 @@ def explain_inputs(inputs: Inputs, *, ping: tuple[str, str] | None = None,
         groups = pick_records(scan)
         for g in groups:
             key = (KIND_NAMES[g.kind], _ip(g.src), _ip(g.dst), g.ident)
-            old = counts.get(key, (0, g.first_seq, g.last_seq))
-            counts[key] = (max(old[0], g.count), min(old[1], g.first_seq), max(old[2], g.last_seq))
+            role_counts = by_role.setdefault(point.role, {})
+            old = role_counts.get(key, (0, g.first_seq, g.last_seq))
+            role_counts[key] = (max(old[0], g.count), min(old[1], g.first_seq), max(old[2], g.last_seq))
         observations.extend(observe(point, scan, groups, cfg))
+    counts: dict[tuple[str, str, str, int], tuple[int, int, int]] = {}
+    for role in ("overlay", "unknown", "host", "container"):  # a packet once per point: containers count best
+        counts.update(by_role.get(role, {}))
     k = Knowledge(inputs, observations)
     underlay = set(k.vteps.values()) | {o.outer_src for o in observations if o.encapsulated} \
         | {o.outer_dst for o in observations if o.encapsulated}

@@ -40,7 +40,8 @@ def _line_of(raw: str, kind: str, entry: Entry) -> tuple[int, str]:
         pat = re.compile(rf"^\s*\d+:\s+{re.escape(entry.ifname)}[@:]")
         for n, line in enumerate(lines, start=1):
             if pat.match(line):
-                detail = [ln.strip() for ln in lines[n:n + 3] if ln.strip().startswith("vxlan")]
+                detail = [" ".join(ln.split()[:2]) if ln.strip().startswith("link/") else ln.strip()
+                          for ln in lines[n:n + 3] if ln.strip().startswith(("vxlan ", "link/"))]
                 return n, " ".join([line.strip(), *detail])
         return 0, ""
     for n, line in enumerate(lines, start=1):

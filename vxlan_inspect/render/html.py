@@ -239,5 +239,59 @@ def packet_html(packet: Packet) -> str:
     return head + (f"<ul>{issues}</ul>" if issues else "") + hexdump_html(packet)
 
 
+def table_html(entries: Any, *, columns: list[str] | None = None, caption: str = "") -> str:
+    """Dataclass rows (FDB or neighbour entries, findings, diff items ...) as one HTML table.
+
+    ``columns`` defaults to the slots of the first row; empty, ``None`` and
+    ``()`` values print as blanks, tuples as space-separated words.
+    """
+    rows = list(entries)
+    if columns is None:
+        columns = [n for n in getattr(rows[0], "__slots__", ()) if not n.startswith("_")] if rows else []
+
+    def cell(value: Any) -> str:
+        if value is None or value == () or value == "":
+            return ""
+        if isinstance(value, tuple):
+            return " ".join(str(v) for v in value)
+        return str(value)
+
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell(getattr(r, c, '')))}</td>" for c in columns) + "</tr>"
+                   for r in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table style='font-size:12px'>{cap}<tr>{head}</tr>{body}</table>"
+
+
+_STATUS_COLOURS = {"ok": "#d9ead3", "fail": "#f4cccc", "warn": "#fff2cc", "unknown": "#eeeeee"}
+
+
+def trace_html(trace: Any) -> str:
+    """An explain ``Trace`` (flow, numbered steps with location and evidence, verdict) as HTML.
+
+    Duck-typed on :class:`vxlan_inspect.explain.Trace` so that render/ does not import explain/.
+    """
+    flow = trace.flow
+    rows = []
+    for number, step in enumerate(trace.steps, 1):
+        loc = step.location
+        where = " / ".join(x for x in (loc.host, loc.namespace, loc.device) if x)
+        evidence = "<br>".join(html.escape(f"{e.file}" + (f" #{e.frame}" if e.frame else "")
+                                           + (f" {e.table} line {e.line}" if e.line else ""))
+                               for e in step.evidence)
+        colour = _STATUS_COLOURS.get(step.status, "#ffffff")
+        rows.append(f"<tr style='background:{colour}'><td>{number}</td><td>{html.escape(step.direction)}</td>"
+                    f"<td>{html.escape(step.kind)}</td><td>{html.escape(where)}</td>"
+                    f"<td>{html.escape(step.summary)}</td><td style='font-size:11px'>{evidence}</td></tr>")
+    verdict = trace.verdict
+    head = (f"<div><b>{html.escape(flow.kind)}</b> {html.escape(flow.src)} → {html.escape(flow.dst)}: "
+            f"{flow.requests} request(s), {flow.replies} reply(ies)</div>")
+    foot = (f"<div style='margin-top:4px'><b>verdict: {html.escape(verdict.code)}</b> — "
+            f"{html.escape(verdict.summary)}" + (f"<br>fix: {html.escape(verdict.fix)}" if verdict.fix else "")
+            + "</div>")
+    return (head + "<table style='font-size:12px'><tr><th>#</th><th>dir</th><th>step</th><th>where</th>"
+            f"<th>what</th><th>evidence</th></tr>{''.join(rows)}</table>" + foot)
+
+
 __all__ = ["INNER_COLOURS", "OUTER_COLOURS", "FieldSpan", "field_spans", "fields_side_by_side_html",
-           "hexdump_html", "layer_html", "packet_html"]
+           "hexdump_html", "layer_html", "packet_html", "table_html", "trace_html"]

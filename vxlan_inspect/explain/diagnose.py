@@ -164,6 +164,11 @@ def _path(k: Knowledge, fo: FlowObs, pkts: list[Obs], hs: str, hd: str | None, d
     if tr:
         steps.append(tr)
         if tr.status != "ok" and not at(pkts, hd):
+            if tr.status == "unknown" and hd is not None:
+                de = decapsulate(k, hd, pkts, direction)
+                steps.append(de)
+                if de.status == "fail":
+                    return steps, de
             return steps, tr
     if hd is None:
         u = step("decapsulate", Location(), "the destination's host is unknown", direction=direction, status="unknown")
@@ -190,8 +195,8 @@ def _hosts(k: Knowledge, fo: FlowObs) -> tuple[str | None, str | None]:
         src = plain[0].point.host if plain else pkts[0].point.host if pkts else None
     if dst is None:
         for o in fo.requests:
-            if o.encapsulated and k.host_of_vtep(o.outer_dst):
-                dst = k.host_of_vtep(o.outer_dst)
+            if o.encapsulated:  # the host behind that VTEP, or the VTEP address itself when no input names it
+                dst = k.host_of_vtep(o.outer_dst) or o.outer_dst
                 break
     return src, dst
 

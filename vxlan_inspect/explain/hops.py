@@ -15,8 +15,8 @@ from vxlan_inspect.explain.model import Evidence, Location, Step
 from vxlan_inspect.explain.observe import Obs
 from vxlan_inspect.explain.topology import ZERO_MAC, Knowledge
 
-IPV4_OVERHEAD = 50  # outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 (the inner Ethernet header is carried)
-IPV6_OVERHEAD = 70
+IPV4_OVERHEAD = 50  # inner Ethernet 14 + VXLAN 8 + UDP 8 + outer IPv4 20, on top of the inner IP packet
+IPV6_OVERHEAD = 70  # the same with an outer IPv6 header (40)
 
 
 def at(obs: Iterable[Obs], host: str | None = None, role: str | None = None, *, device: str | None = None,
@@ -111,10 +111,10 @@ def encapsulate(k: Knowledge, host: str, pkts: list[Obs], direction: str) -> Ste
     o = under[0]
     overhead = o.outer_len - o.ip_len
     facts = {"vni": o.vni, "outer_src": o.outer_src, "outer_dst": o.outer_dst, "sport": o.sport, "dport": o.dport,
-             "inner_ip_len": o.ip_len, "outer_ip_len": o.outer_len, "overhead": overhead + 14}
+             "inner_ip_len": o.ip_len, "outer_ip_len": o.outer_len, "overhead": overhead}
     details = [f"VNI {o.vni}, {o.outer_src}:{o.sport} -> {o.outer_dst}:{o.dport}",
-               f"inner IPv4 {o.ip_len} + {IPV4_OVERHEAD} (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8, inner "
-               f"Ethernet carried) = outer frame {o.wirelen}"]
+               f"inner IPv4 {o.ip_len} + {overhead} (inner Ethernet 14, VXLAN 8, UDP 8, outer IPv4 20) = outer IPv4 "
+               f"{o.outer_len} (frame {o.wirelen})"]
     return step("encapsulate", Location(host, host, "eth0"),
                 f"vxlan0 encapsulates: VNI {o.vni}, {o.outer_src} -> {o.outer_dst} udp/{o.dport}",
                 direction=direction, facts=facts, details=details, evidence=ev(under))

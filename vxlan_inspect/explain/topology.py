@@ -56,6 +56,18 @@ def _line_of(raw: str, kind: str, entry: Entry) -> tuple[int, str]:
     return 0, ""
 
 
+def _entry_text(entry: Entry) -> str:
+    """An iproute2-like line for a row that came from JSON (``key value``, lists spelled out)."""
+    parts: list[str] = []
+    for key, value in entry_to_json(entry).items():
+        if key == "linkinfo" or value in ([], "", None):
+            continue
+        value = " ".join(str(v) for v in value) if isinstance(value, list) else value
+        parts.append(str(value) if key in ("mac", "dst", "state", "flags") and not isinstance(entry, Link)
+                     else f"{key} {value}")
+    return " ".join(parts)
+
+
 class Knowledge:
     """Lookups over every namespace's tables and the observed packets."""
 
@@ -89,7 +101,7 @@ class Knowledge:
         file = src.files.get(kind, src.namespace)
         line, text = _line_of(src.state.raw.get(kind, ""), kind, entry)
         if not text:
-            text = " ".join(f"{k} {v}" for k, v in entry_to_json(entry).items() if k not in ("linkinfo",))
+            text = _entry_text(entry)
         return Evidence("row", file, text, table=kind, line=line)
 
     def vxlan_device(self, host: str) -> tuple[StateSource, Link] | None:

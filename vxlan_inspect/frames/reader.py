@@ -1,0 +1,167 @@
+"""``read_packets``: one or many capture files to one packet table.
+
+Classic pcap goes through the columnar fast path
+(:mod:`vxlan_inspect.frames.columnar`); pcapng, stdin and anything
+:func:`~vxlan_inspect.capture.open_capture` reads goes record by record through
+the reference decoder. Several files are decoded in worker processes; with
+``engine="dask"`` each file becomes one partition of a dask DataFrame.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vxlan_inspect.capture import open_capture
+from vxlan_inspect.capture.reader import sniff_format
+from vxlan_inspect.decode.decoder import DEFAULT_CONFIG, DecodeConfig, decode_packet
+from vxlan_inspect.errors import InputError, UsageError
+from vxlan_inspect.frames.build import TableBuilder
+from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder
+from vxlan_inspect.frames.rows import packet_to_row
+from vxlan_inspect.frames.schema import NAMES, concat_frames, empty_frame
+
+PathLike = str | os.PathLike[str]
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap")
+#: Progress callback: (label, bytes done, bytes total).
+Progress = Callable[[str, int, int], None]
+
+
+def expand_paths(sources: PathLike | Iterable[PathLike]) -> list[str]:
+    """Files named by ``sources``; a directory stands for its capture files (recursively, sorted)."""
+    items = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    out: list[str] = []
+    for item in items:
+        name = os.fspath(item)
+        if name != "-" and os.path.isdir(name):
+            found = sorted(str(p) for p in Path(name).rglob("*") if p.suffix in CAPTURE_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(f"{name}: no capture files (*.pcap, *.pcapng) in this directory")
+            out.extend(found)
+        else:
+            out.append(name)
+    if not out:
+        raise UsageError("no capture files given")
+    return out
+
+
+def label_of(path: str, root_count: int = 1) -> str:
+    """Default capture point label: the file name without its suffix (``docker-1.underlay``)."""
+    if path == "-":
+        return "-"
+    return Path(path).stem if Path(path).suffix in CAPTURE_SUFFIXES else Path(path).name
+
+
+def _read_pcap_bytes(path: str) -> bytearray:
+    size = os.path.getsize(path)
+    data = bytearray(size + SPAN)
+    with open(path, "rb") as f:
+        got = f.readinto(memoryview(data)[:size])
+    del data[got:size]
+    return data
+
+
+def read_file(path: str, label: str | None = None, config: DecodeConfig = DEFAULT_CONFIG,
+              progress: Progress | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The packet table of one capture file (pcap fast path; pcapng and stdin record by record)."""
+    label = label_of(path) if label is None else label
+    with open_capture(path) as cap:  # raises the usual one-line errors for missing/bad files
+        fmt = cap.info.format
+        if fmt != "pcap" or path == "-":
+            rows = []
+            for rec in cap:
+                pkt = decode_packet(rec.data, rec.linktype, index=rec.index, ts_ns=rec.ts_ns,
+                                    wirelen=rec.wirelen, config=config)
+                rows.append(packet_to_row(pkt))
+            builder = TableBuilder(len(rows))
+            builder.set_rows(range(len(rows)), rows)
+            builder.add_constant("capture_point", np.arange(len(rows)), label)
+            return _select(builder.finish(), columns)
+    sniff_format(b"\xd4\xc3\xb2\xa1", path)
+    data = _read_pcap_bytes(path)
+    total = len(data) - SPAN
+    report = None if progress is None else (lambda done: progress(label, done, total))
+    builder = pcap_to_builder(data, config, report)
+    builder.add_constant("capture_point", np.arange(builder.n), label)
+    if progress is not None:
+        progress(label, total, total)
+    return _select(builder.finish(), columns)
+
+
+def _select(df: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
+    if columns is None:
+        return df
+    unknown = [c for c in columns if c not in NAMES]
+    if unknown:
+        raise UsageError(f"unknown column {unknown[0]!r}", hint="see docs/frames.md for the schema")
+    return df[list(columns)]
+
+
+def _labels(paths: list[str], capture_point: str | Mapping[str, str] | None) -> list[str]:
+    if isinstance(capture_point, str):
+        if len(paths) > 1:
+            raise UsageError("capture_point as one string needs exactly one file",
+                             hint="give a mapping of path to label, or let the file names label them")
+        return [capture_point]
+    mapping = capture_point or {}
+    return [mapping.get(p, label_of(p)) for p in paths]
+
+
+def _read_job(args: tuple[str, str, DecodeConfig, Sequence[str] | None]) -> pd.DataFrame:
+    path, label, config, columns = args
+    return read_file(path, label, config, None, columns)
+
+
+def read_packets(
+    path_or_paths: PathLike | Iterable[PathLike],
+    *,
+    capture_point: str | Mapping[str, str] | None = None,
+    vxlan_ports: Iterable[int] = DEFAULT_CONFIG.vxlan_ports,
+    columns: Sequence[str] | None = None,
+    jobs: int | None = None,
+    engine: str = "pandas",
+    scheduler: str | Any | None = None,
+    progress: Progress | None = None,
+) -> Any:
+    """Read captures into one packet table (schema: ``docs/frames.md``), one row per packet.
+
+    ``path_or_paths``: a file, ``"-"``, a directory (its ``*.pcap``/``*.pcapng``) or a list of them.
+    Each file's rows are labelled ``capture_point`` (default: its file name without suffix).
+    ``jobs``: worker processes for several files (default: one per CPU, at most one per file;
+    1 decodes in this process). ``engine="dask"`` returns a dask DataFrame with one partition per
+    file, computed on the dask.distributed ``scheduler`` (an address or a Client; default a LocalCluster).
+    """
+    config = DecodeConfig(vxlan_ports=frozenset(int(p) for p in vxlan_ports), max_depth=DEFAULT_CONFIG.max_depth)
+    paths = expand_paths(path_or_paths)
+    labels = _labels(paths, capture_point)
+    if engine == "dask":
+        from vxlan_inspect.frames.fleet import read_packets_dask
+
+        return read_packets_dask(paths, labels, config, columns, scheduler)
+    if engine != "pandas":
+        raise UsageError(f"unknown engine {engine!r}", hint="use 'pandas' or 'dask'")
+    if jobs is None:
+        jobs = min(len(paths), os.cpu_count() or 1)
+    if jobs <= 1 or len(paths) == 1 or "-" in paths:
+        frames = [read_file(p, lab, config, progress, columns) for p, lab in zip(paths, labels, strict=True)]
+    else:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            frames = []
+            for p, frame in zip(paths, pool.map(_read_job, [(p, lab, config, columns) for p, lab in
+                                                             zip(paths, labels, strict=True)]), strict=True):
+                frames.append(frame)
+                if progress is not None:
+                    size = os.path.getsize(p)
+                    progress(label_of(p), size, size)
+    if not frames:
+        return empty_frame()
+    return concat_frames(frames)

@@ -37,3 +37,16 @@ def test_sll2_frames_decode() -> None:
         assert sll.protocol in (0x0800, 0x0806, 0x86DD)
         assert sll.ifindex > 0 and len(sll.addr) == 17
         assert len(p.layers) > 1
+
+
+def test_link_text_bad_vxlan_option_is_a_warning() -> None:
+    """state/link-bad-vxlan-option: a bad word on the vxlan detail line was a ValueError escaping parse_dump."""
+    from vxlan_inspect.state import parse_dump
+
+    text = (HERE / "state/link-bad-vxlan-option.bin").read_bytes()[1:].decode()
+    result = parse_dump(text)
+    assert result.kind == "link" and len(result.entries) == 1
+    link = result.entries[0]
+    assert link.ifname == "vxlan0" and link.info_kind == "vxlan" and link.vxlan is None
+    assert [w.line for w in result.warnings] == [3]
+    assert "unknown vxlan option 'lladdr'" in result.warnings[0].message

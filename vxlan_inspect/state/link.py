@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from vxlan_inspect.state.jsonitems import get_int, get_object, get_str, get_str_list, parse_items
-from vxlan_inspect.state.model import Link, ParseWarning
+from vxlan_inspect.state.model import Link, ParseWarning, VxlanInfo
 from vxlan_inspect.state.text import clean_lines, parse_int, snippet
 from vxlan_inspect.state.vxlan import parse_vxlan_words, vxlan_from_json
 
@@ -80,10 +80,10 @@ def parse_linkline(line: str) -> dict[str, Any]:
     return fields
 
 
-def _finish(fields: dict[str, Any], vxlan_words: list[str] | None) -> Link:
+def _finish(fields: dict[str, Any], vxlan: VxlanInfo | None) -> Link:
     link = Link(**fields)
-    if vxlan_words is not None:
-        link = replace(link, vxlan=parse_vxlan_words(vxlan_words))
+    if vxlan is not None:
+        link = replace(link, vxlan=vxlan)
     return link
 
 
@@ -92,12 +92,12 @@ def parse_link_text(text: str) -> tuple[list[Link], list[ParseWarning]]:
     links: list[Link] = []
     warnings: list[ParseWarning] = []
     current: dict[str, Any] | None = None
-    vxlan_words: list[str] | None = None
+    vxlan: VxlanInfo | None = None
     for number, line in clean_lines(text):
         if HEADER_RE.match(line):
             if current is not None:
-                links.append(_finish(current, vxlan_words))
-            current, vxlan_words = parse_header(line), None
+                links.append(_finish(current, vxlan))
+            current, vxlan = parse_header(line), None
             continue
         if current is None:
             warnings.append(ParseWarning(number, "line before any 'N: NAME: <FLAGS>' header", snippet(line)))
@@ -112,12 +112,12 @@ def parse_link_text(text: str) -> tuple[list[Link], list[ParseWarning]]:
                 current["info_slave_kind"] = first[: -len("_slave")]
             elif "info_kind" not in current:
                 current["info_kind"] = first
-                if first == "vxlan":
-                    vxlan_words = line.split()[1:]
+                if first == "vxlan":  # parsed here, so a bad option is this line's warning
+                    vxlan = parse_vxlan_words(line.split()[1:])
         except ValueError as exc:
             warnings.append(ParseWarning(number, f"bad link detail: {exc}", snippet(line)))
     if current is not None:
-        links.append(_finish(current, vxlan_words))
+        links.append(_finish(current, vxlan))
     return links, warnings
 
 

@@ -151,9 +151,18 @@ def _path(k: Knowledge, fo: FlowObs, pkts: list[Obs], hs: str, hd: str | None, d
         steps.append(enc)
         outer_dst = enc.fact("outer_dst")
         vtep_host = k.host_of_vtep(outer_dst)
+        errs = [o for o in fo.errors if o.outer_src == outer_dst and o.error_type == 3]
+        stranger = vtep_host is None and bool(errs) and outer_dst not in k.vteps.values() and len(k.vteps) >= 2
+        if stranger:
+            s = step("underlay-transit", Location(outer_dst, outer_dst, "eth0"),
+                     f"sent to {outer_dst}, which is not the VTEP of any host in the inputs ("
+                     + ", ".join(f"{h} {v}" for h, v in k.vteps.items()) + f") and answers udp/{enc.fact('dport')} "
+                     "port unreachable", direction=direction, status="fail",
+                     facts={"outer_dst": outer_dst, "owner_host": None, "known_vteps": dict(k.vteps)},
+                     evidence=ev(errs))
+            return [*steps, s], s
         if hd is not None and vtep_host != hd and (vtep_host is not None or k.vteps.get(hd)):
             owner = k.owner_of_mac(mac)
-            errs = [o for o in fo.errors if o.outer_src == outer_dst]
             s = step("underlay-transit", Location(vtep_host or "", vtep_host or "", "eth0"),
                      f"sent to {outer_dst}" + (f" ({vtep_host})" if vtep_host else " (no overlay host)")
                      + f", but {mac} lives on {hd} ({k.vteps.get(hd)})", direction=direction, status="fail",
@@ -186,18 +195,24 @@ def _path(k: Knowledge, fo: FlowObs, pkts: list[Obs], hs: str, hd: str | None, d
 
 
 def _hosts(k: Knowledge, fo: FlowObs) -> tuple[str | None, str | None]:
+    """The hosts of the sender and the receiver: container state, local bridge ports, VTEPs, capture points."""
     f = fo.flow
+    pkts = fo.requests or fo.arp_requests
     src = k.owner_of_ip(f.src).host
     dst = k.owner_of_ip(f.dst).host
-    pkts = fo.requests or fo.arp_requests
+    if src is None:
+        macs = [o.eth_src for o in pkts if o.eth_src] + [o.arp_sha for o in pkts if o.arp_sha]
+        src = next((h for h in (k.owner_of_mac(m).host for m in macs) if h), None)
+    if dst is None:
+        macs = [o.eth_dst for o in fo.requests if o.eth_dst]
+        dst = next((h for h in (k.owner_of_mac(m).host for m in macs) if h), None)
+    for o in fo.requests:
+        if o.encapsulated:  # the hosts behind the VTEPs, or the VTEP address itself when no input names it
+            src = src or k.host_of_vtep(o.outer_src)
+            dst = dst or k.host_of_vtep(o.outer_dst) or o.outer_dst
     if src is None:
         plain = [o for o in pkts if not o.encapsulated and o.point.role != "host"]
         src = plain[0].point.host if plain else pkts[0].point.host if pkts else None
-    if dst is None:
-        for o in fo.requests:
-            if o.encapsulated:  # the host behind that VTEP, or the VTEP address itself when no input names it
-                dst = k.host_of_vtep(o.outer_dst) or o.outer_dst
-                break
     return src, dst
 
 
@@ -250,7 +265,8 @@ def _failure_verdict(k: Knowledge, fo: FlowObs, steps: list[Step], failed: Step 
     if failed is None or failed.status == "unknown":
         where = "beyond " + (steps[-1].location.label() if steps else hs)
         return Verdict("no-reply", f"{f.requests or len(fo.requests)} echo request(s) left {hs}; no reply came back; "
-                       f"lost {where}", tuple(failed.evidence if failed else ()),
+                       f"lost {where}",
+                       tuple(failed.evidence if failed else ()) + tuple(o.evidence() for o in fo.errors[:1]),
                        fix="capture and collect the far side to locate the loss", unknowns=unknowns)
     code = {"mtu": "mtu-exceeded", "underlay-transit": "wrong-vtep"}.get(failed.kind, "no-reply")
     if failed.kind == "fdb-lookup":

@@ -50,3 +50,19 @@ def test_link_text_bad_vxlan_option_is_a_warning() -> None:
     assert link.ifname == "vxlan0" and link.info_kind == "vxlan" and link.vxlan is None
     assert [w.line for w in result.warnings] == [3]
     assert "unknown vxlan option 'lladdr'" in result.warnings[0].message
+
+
+def test_link_header_bad_number_is_a_warning() -> None:
+    """state/link-header-bad-mtu: a non-numeric mtu/qlen in a link header was a ValueError escaping parse_dump."""
+    from vxlan_inspect.state import parse_dump
+
+    text = (HERE / "state/link-header-bad-mtu.bin").read_bytes()[1:].decode()
+    result = parse_dump(text)
+    assert result.kind == "link" and len(result.entries) == 4
+    assert result.warnings[0].line == 13 and "is not a number" in result.warnings[0].message
+    text = ("1: lo: <UP> mtu 65536 qdisc noqueue\n    inet 127.0.0.1/8 scope host lo\n"
+            "2: eth0: <UP> mtu x qdisc q\n    inet 10.0.0.1/24 scope global eth0\n")
+    result = parse_dump(text)
+    assert result.kind == "addr" and [a.local for a in result.entries] == ["127.0.0.1"]
+    assert result.warnings[0].line == 3 and result.warnings[0].message == "bad link header: mtu 'x' is not a number"
+    assert result.warnings[1].line == 4  # the broken interface's address is not given to another one

@@ -68,7 +68,11 @@ def parse_addr_text(text: str) -> tuple[list[Addr], list[ParseWarning]]:
     header: dict[str, Any] | None = None
     for number, line in clean_lines(text):
         if HEADER_RE.match(line):
-            header = parse_header(line)
+            try:
+                header = parse_header(line)
+            except ValueError as exc:
+                header = None
+                warnings.append(ParseWarning(number, f"bad link header: {exc}", snippet(line)))
             continue
         first = line.split(None, 1)[0]
         if first.startswith("link/") or first in ("altname", "alias"):

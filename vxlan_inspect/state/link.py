@@ -51,7 +51,11 @@ def parse_header(line: str) -> dict[str, Any]:
         key = _HEADER_KEYS.get(tokens[i])
         if key is not None and i + 1 < len(tokens):
             value: Any = tokens[i + 1]
-            fields[key] = int(value) if key in _INT_FIELDS else value
+            if key in _INT_FIELDS:
+                if not (value.isascii() and value.isdigit()):
+                    raise ValueError(f"{tokens[i]} {snippet(value)!r} is not a number")
+                value = int(value)
+            fields[key] = value
             i += 2
         else:
             i += 1
@@ -97,7 +101,11 @@ def parse_link_text(text: str) -> tuple[list[Link], list[ParseWarning]]:
         if HEADER_RE.match(line):
             if current is not None:
                 links.append(_finish(current, vxlan))
-            current, vxlan = parse_header(line), None
+            current, vxlan = None, None
+            try:
+                current = parse_header(line)
+            except ValueError as exc:
+                warnings.append(ParseWarning(number, f"bad link header: {exc}", snippet(line)))
             continue
         if current is None:
             warnings.append(ParseWarning(number, "line before any 'N: NAME: <FLAGS>' header", snippet(line)))

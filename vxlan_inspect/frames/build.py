@@ -77,12 +77,13 @@ class TableBuilder:
         names.update(extra.values())
         categories = sorted(names)
         index = {c: i for i, c in enumerate(categories)}
+        labels_index = pd.Index(categories, dtype=str)  # same dtype whether empty or not
         for rows, local, labels in parts:
             lut = np.array([index[s] for s in labels], dtype=np.int32)
             codes[rows] = lut[local]
         for pos, value in extra.items():
             codes[pos] = index[value]
-        return pd.Categorical.from_codes(codes, categories=categories)
+        return pd.Categorical.from_codes(codes, categories=labels_index)
 
     def finish(self) -> pd.DataFrame:
         """The table, columns in schema order."""

@@ -98,7 +98,7 @@ def empty_frame() -> pd.DataFrame:
     data: dict[str, object] = {}
     for name, dtype in COLUMNS:
         if dtype == "category":
-            data[name] = pd.Categorical([])
+            data[name] = pd.Categorical.from_codes([], categories=pd.Index([], dtype=str))
         elif dtype.startswith("datetime64"):
             data[name] = pd.to_datetime(np.array([], dtype="datetime64[ns]"), utc=True)
         else:

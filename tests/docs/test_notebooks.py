@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import sys
 import time
 from pathlib import Path
@@ -49,6 +50,9 @@ def test_committed_without_outputs(path: Path) -> None:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear the outputs"
         assert set(cell.metadata.get("tags", [])) <= SKIP_TAGS | {"hide-input"}
+        if cell.cell_type == "markdown":
+            # mkdocs-jupyter does not rewrite links, so a relative link works in Jupyter or on the site, never both
+            assert not re.search(r"\]\((?!https?:)[^)]*\.(md|ipynb)\b", cell.source), f"{path.name}: relative link"
 
 
 @pytest.mark.slow

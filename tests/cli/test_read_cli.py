@@ -136,3 +136,18 @@ def test_parallel_deltas_match_tcpdump(tmp_path: Path) -> None:
         two = run("read", "-n", flag, "-r", str(big), "--jobs", "2")
         ref = subprocess.run(["tcpdump", "-n", flag, "-r", str(big)], capture_output=True, env=ENV, check=True)
         assert two.stdout == ref.stdout, flag
+
+
+def test_ifnames_from_a_scenario_bundle() -> None:
+    import json
+
+    bundle = ROOT / "captures" / "bundles" / "healthy-ping"
+    scenario = json.loads((bundle / "scenario.json").read_text())
+    point = next(p for p in scenario["captures"] if p["linktype"] == 276)
+    names = next(n["ifindex"] for n in scenario["namespaces"] if n["netns"] == point["netns"])
+    out = run("read", "-n", "-r", str(bundle / point["file"]), "--ifnames", str(bundle / "scenario.json"))
+    assert out.returncode == 0
+    columns = {line.split()[1] for line in out.stdout.decode().splitlines() if line[:2].isdigit()}
+    assert columns and columns <= set(names.values())
+    other = run("read", "-r", str(BASIC / "vxlan-icmp.pcap"), "--ifnames", str(bundle / "scenario.json"))
+    assert other.returncode == 2 and b"not one of this bundle's captures" in other.stderr

@@ -39,7 +39,11 @@ VXLAN decapsulated (UDP 4789 and 8472, plus every --vxlan-port).
   -w FILE        write the selected packets to a pcap file instead of printing
   --vxlan-port N decode UDP port N as VXLAN too (repeatable)
   --ifnames FILE interface index -> name map for Linux cooked v2 (SLL2) captures:
-                 JSON {"3": "eth0"} or lines "3 eth0", or a scenario bundle's scenario.json
+                 JSON {"3": "eth0"}, lines "3 eth0", or a scenario bundle's scenario.json
+                 (then the map of the namespace where the -r capture was recorded)
+  expression     print only the matching packets: pcap-filter syntax plus overlay keywords
+                 (vxlan, vni N[-M], vtep ADDR, gbp, vxlan-invalid, inner PRIMITIVE, inner[N] ...),
+                 e.g. 'vni 256 and inner icmp[icmptype] == icmp-echo' (docs/filters.md)
 
 Exit codes: 0 ok, 1 usage, 2 not a readable capture, 3 capture cut short or corrupt
 (every complete packet before the fault was printed), 4 environment.
@@ -50,8 +54,33 @@ _LONG = ["nano", "vxlan-port=", "ifnames=", "help", "time-stamp-precision=", "mi
          "no-system-ifnames", "jobs="]
 
 
-def load_ifnames(path: str) -> dict[int, str]:
-    """Read an index -> name map: JSON object, ``index name`` lines, or a bundle's scenario.json."""
+def _bundle_ifnames(path: str, data: dict[str, object], capture: str | None) -> dict[int, str]:
+    """The index -> name map of the namespace where ``capture`` (a file of that bundle) was taken."""
+    bundle = Path(path).resolve().parent
+    if capture is None or capture == "-":
+        raise InputError(f"{path}: a scenario bundle's map depends on the capture file", hint="use -r FILE")
+    want = Path(capture).resolve()
+    points = data.get("captures")
+    spaces = data.get("namespaces")
+    if not isinstance(points, list) or not isinstance(spaces, list):
+        raise InputError(f"{path}: not a scenario bundle (no captures/namespaces lists)")
+    for point in points:
+        if isinstance(point, dict) and (bundle / str(point.get("file", ""))).resolve() == want:
+            for space in spaces:
+                if isinstance(space, dict) and space.get("netns") == point.get("netns"):
+                    table = space.get("ifindex")
+                    if isinstance(table, dict):
+                        return {int(k): str(v) for k, v in table.items() if str(k).isdigit()}
+            raise InputError(f"{path}: no interface map for namespace {point.get('netns')!r}")
+    raise InputError(f"{path}: {capture} is not one of this bundle's captures",
+                     hint="pass the scenario.json of the bundle the capture belongs to")
+
+
+def load_ifnames(path: str, capture: str | None = None) -> dict[int, str]:
+    """Read an index -> name map: JSON object, ``index name`` lines, or a bundle's scenario.json.
+
+    For a scenario.json, the map is the one of the namespace ``capture`` was recorded in.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -63,6 +92,8 @@ def load_ifnames(path: str) -> dict[int, str]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        if isinstance(data, dict) and "captures" in data and "namespaces" in data:
+            return _bundle_ifnames(path, data, capture)
         if isinstance(data, dict) and "ifnames" in data and isinstance(data["ifnames"], dict):
             data = data["ifnames"]
         if not isinstance(data, dict):
@@ -92,6 +123,7 @@ def parse_args(argv: list[str]) -> ReadOptions:
     except getopt.GetoptError as exc:
         raise UsageError(f"read: {exc.msg}", hint="see 'vxlan-inspect read --help'") from exc
     o = ReadOptions()
+    ifnames_file: str | None = None
     for flag, value in pairs:
         if flag in ("-h", "--help"):
             o.help = True
@@ -130,7 +162,7 @@ def parse_args(argv: list[str]) -> ReadOptions:
                 raise UsageError(f"read: invalid port {value!r} for --vxlan-port")
             o.vxlan_ports.add(int(value))
         elif flag == "--ifnames":
-            o.display.ifnames = load_ifnames(value)
+            ifnames_file = value
         elif flag == "--jobs":
             if not value.isdigit():
                 raise UsageError(f"read: invalid --jobs {value!r}", hint="a number of worker processes, 1 for none")
@@ -147,6 +179,8 @@ def parse_args(argv: list[str]) -> ReadOptions:
         else:
             o.file = rest.pop(0)
     o.expression = rest
+    if ifnames_file is not None:
+        o.display.ifnames = load_ifnames(ifnames_file, o.file)
     if o.display.tflag > 5:
         o.display.tflag = 5
     return o

@@ -20,6 +20,7 @@ from vxlan_inspect.decode.layers import Packet
 from vxlan_inspect.filter import nodes
 from vxlan_inspect.filter.codegen import Reject, build
 from vxlan_inspect.filter.levels import decoded_levels, raw_levels
+from vxlan_inspect.filter.memo import Memo
 from vxlan_inspect.filter.parser import parse
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
@@ -33,6 +34,7 @@ class Filter:
         self.tree = tree
         self.vxlan_ports = frozenset(vxlan_ports)
         self._fn, self.source, self.need = build(tree)
+        self._memos: dict[int, Memo] = {}
 
     def __repr__(self) -> str:
         return f"Filter({self.expression!r})"
@@ -48,12 +50,23 @@ class Filter:
             return False
 
     def match_record(self, data: bytes, linktype: int, wirelen: int | None = None) -> bool:
-        """Whether one captured frame matches, read straight from its bytes."""
+        """Whether one captured frame matches, read straight from its bytes (memoised by shape)."""
+        return self.memo(linktype).decide(data, 0, len(data), len(data) if wirelen is None else wirelen)
+
+    def match_bytes(self, data: bytes, linktype: int, wirelen: int | None = None) -> bool:
+        """Like :meth:`match_record`, always evaluated (no memo): the reference for tests."""
         try:
             lv = raw_levels(data, linktype, self.vxlan_ports, self.need)
             return self._fn(data, len(data) if wirelen is None else wirelen, lv)
         except (Reject, IndexError):
             return False
+
+    def memo(self, linktype: int) -> Memo:
+        """The decision memo for frames of ``linktype`` (see :mod:`vxlan_inspect.filter.memo`)."""
+        memo = self._memos.get(linktype)
+        if memo is None:
+            memo = self._memos[linktype] = Memo(self._fn, linktype, self.vxlan_ports, self.need)
+        return memo
 
     def select_block(self, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
         """Keep the matching records of ``count`` whole classic-pcap records packed in ``data``.

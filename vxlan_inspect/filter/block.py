@@ -5,9 +5,6 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from vxlan_inspect.filter.codegen import Reject
-from vxlan_inspect.filter.levels import raw_levels
-
 if TYPE_CHECKING:
     from vxlan_inspect.filter import Filter
 
@@ -18,9 +15,7 @@ _BE = struct.Struct(">II")
 def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
     """See :meth:`Filter.select_block`."""
     unpack = (_LE if order == "<" else _BE).unpack_from
-    fn = flt._fn
-    ports = flt.vxlan_ports
-    need = flt.need
+    decide = flt.memo(linktype).decide
     keep: list[int] = []
     pos = 0
     last = -1
@@ -30,12 +25,7 @@ def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: i
         caplen, wirelen = unpack(data, pos + 8)
         start = pos + 16
         end = start + caplen
-        rec = data[start:end]
-        try:
-            ok = fn(rec, wirelen, raw_levels(rec, linktype, ports, need))
-        except (Reject, IndexError):
-            ok = False
-        if ok:
+        if decide(data, start, caplen, wirelen):
             kept += 1
             last = pos
             if not all_kept:

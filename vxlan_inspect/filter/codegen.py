@@ -141,12 +141,12 @@ class _Gen:
         parts = []
         if len(node.addr) == 16:
             src, dst = f"b[{L}[4]+8:{L}[4]+24]", f"b[{L}[4]+24:{L}[4]+40]"
-            return f"({L}[3] == 34525 and {self.pair(src, dst, node.dir, c)})"
+            return f"({L}[3] == 34525 and {L}[4] >= 0 and {self.pair(src, dst, node.dir, c)})"
         protos = ("ip", "arp", "rarp") if node.proto is None else (node.proto,)
         for p in protos:
             so, do = (12, 16) if p == "ip" else (14, 24)
             src, dst = f"b[{L}[4]+{so}:{L}[4]+{so + 4}]", f"b[{L}[4]+{do}:{L}[4]+{do + 4}]"
-            parts.append(f"({L}[3] == {_TYPES[p]} and {self.pair(src, dst, node.dir, c)})")
+            parts.append(f"({L}[3] == {_TYPES[p]} and {L}[4] >= 0 and {self.pair(src, dst, node.dir, c)})")
         return "(" + " or ".join(parts) + ")"
 
     def net(self, node: n.Net, L: str) -> str:
@@ -157,12 +157,13 @@ class _Gen:
         def field(off: int) -> str:
             return f"(int.from_bytes(b[{L}[4]+{off}:{L}[4]+{off + size}], 'big') & {mask}) == {value}"
         if size == 16:
-            return f"({L}[3] == 34525 and {self.pair_expr(field(8), field(24), node.dir)})"
+            return f"({L}[3] == 34525 and {L}[4] >= 0 and {self.pair_expr(field(8), field(24), node.dir)})"
         protos = ("ip", "arp", "rarp") if node.proto is None else (node.proto,)
         parts = []
         for p in protos:
             so, do = (12, 16) if p == "ip" else (14, 24)
-            parts.append(f"({L}[3] == {_TYPES[p]} and {self.pair_expr(field(so), field(do), node.dir)})")
+            test = self.pair_expr(field(so), field(do), node.dir)
+            parts.append(f"({L}[3] == {_TYPES[p]} and {L}[4] >= 0 and {test})")
         return "(" + " or ".join(parts) + ")"
 
     @staticmethod

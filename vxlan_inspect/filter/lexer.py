@@ -48,8 +48,6 @@ def tokenize(expr: str) -> list[Token]:
             m = _WORD_OUT.match(expr, i)
         if m and not (ch == ":" and not expr.startswith("::", i)):
             text = m.group(0)
-            if not depth and text.endswith("-"):
-                text = text.rstrip("-")
             tokens.append(Token("word", text, i + 1))
             i += len(text)
             continue

@@ -7,6 +7,7 @@ import io
 import os
 import struct
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -14,6 +15,7 @@ from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import write_header, write_record
 from vxlan_inspect.capture.record import linktype_label
 from vxlan_inspect.errors import InputError, UsageError
+from vxlan_inspect.filter import Filter, compile_filter
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
@@ -33,6 +35,8 @@ class ReadOptions:
     display: Options = field(default_factory=Options)
     help: bool = False
     jobs: int | None = None
+    #: A filter for the Python API: text or a compiled Filter (else ``expression`` is used).
+    filter: Filter | str | None = None
 
 
 def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -43,11 +47,7 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    if opts.expression:
-        raise UsageError(
-            f"read: filter expressions are not supported yet (got {' '.join(opts.expression)!r})",
-            hint="read the whole capture, or pre-filter it with tcpdump -w",
-        )
+    flt = _compile(opts)
     assert opts.file is not None
     opts.display.vxlan_ports = frozenset(opts.vxlan_ports)
     cap = open_capture(opts.file)
@@ -59,10 +59,10 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         )
         err.flush()
         if opts.write is not None:
-            return _write_pcap(cap, opts)
+            return _write_pcap(cap, opts, flt)
         fmt = PacketFormatter(opts.display)
         if info.format == "pcap":
-            return _print_pcap_blocks(cap, fmt, opts, out)
+            return _print_pcap_blocks(cap, fmt, opts, out, flt)
         fmt_one = fmt.format
         limit = opts.count
         lines: list[str] = []
@@ -70,7 +70,9 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         write = out.write
         try:
             for rec in cap:
-                lines.append(fmt_one(rec.index, rec.ts_ns, rec.linktype, rec.caplen, rec.wirelen, rec.data))
+                if flt is not None and not flt.match_record(rec.data, rec.linktype, rec.wirelen):
+                    continue
+                lines.append(fmt_one(n + 1, rec.ts_ns, rec.linktype, rec.caplen, rec.wirelen, rec.data))
                 n += 1
                 if len(lines) >= 2048:
                     lines.append("")
@@ -86,7 +88,44 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         return n
 
 
-def _write_pcap(cap, opts: ReadOptions) -> int:  # type: ignore[no-untyped-def]
+def _compile(opts: ReadOptions) -> Filter | None:
+    """The filter to apply: ``opts.filter`` (text or compiled) or the trailing expression words."""
+    flt = opts.filter
+    if isinstance(flt, Filter):
+        return flt
+    text = flt if flt is not None else " ".join(opts.expression)
+    return compile_filter(text, opts.vxlan_ports) if text.strip() else None
+
+
+def _filter_blocks(
+    blocks: Iterator[pcap.Block], flt: Filter, order: str, nano_file: bool, linktype: int, limit: int | None
+) -> Iterator[pcap.Block]:
+    """The blocks with only the matching records, numbered and timed as tcpdump does after a filter."""
+    n = 0
+    prev_ts: int | None = None
+    for block in blocks:
+        data, count, last = flt.select_block(block.data, block.count, order, linktype)
+        if not count:
+            continue
+        if limit is not None and n + count > limit:
+            count = limit - n
+            data = _first_records(data, count, order)
+        yield pcap.Block(data, count, n + 1, prev_ts)
+        n += count
+        if last >= 0:
+            prev_ts = _first_ts(pcap.Block(block.data[last:], 1, 0, None), order, nano_file)
+        if limit is not None and n >= limit:
+            return
+
+
+def _first_records(data: bytes, count: int, order: str) -> bytes:
+    pos = 0
+    for _ in range(count):
+        pos += 16 + struct.unpack_from(order + "I", data, pos + 8)[0]
+    return data[:pos]
+
+
+def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]
     assert opts.write is not None
     n = 0
     linktype = cap.info.linktype
@@ -97,6 +136,8 @@ def _write_pcap(cap, opts: ReadOptions) -> int:  # type: ignore[no-untyped-def]
     try:
         header_written = False
         for rec in cap:
+            if flt is not None and not flt.match_record(rec.data, rec.linktype, rec.wirelen):
+                continue
             if not header_written:
                 linktype = rec.linktype if linktype < 0 else linktype
                 write_header(fh, linktype, max(cap.info.snaplen, 262144), opts.display.nano)
@@ -131,7 +172,9 @@ def _jobs(opts: ReadOptions, size: int | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _print_pcap_blocks(cap, fmt: PacketFormatter, opts: ReadOptions, out: TextIO) -> int:  # type: ignore[no-untyped-def]
+def _print_pcap_blocks(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, opts: ReadOptions, out: TextIO, flt: Filter | None = None
+) -> int:
     """Classic pcap: frame whole blocks of records, format each block in one go.
 
     Big files are formatted by worker processes, block by block, and written
@@ -143,7 +186,9 @@ def _print_pcap_blocks(cap, fmt: PacketFormatter, opts: ReadOptions, out: TextIO
     order = "<" if info.byte_order == "little" else ">"
     n = 0
     write = out.write
-    blocks = pcap.iter_blocks(cap._stream, cap._head, limit=opts.count)
+    blocks = pcap.iter_blocks(cap._stream, cap._head, limit=None if flt else opts.count)
+    if flt is not None:
+        blocks = _filter_blocks(blocks, flt, order, info.nanosecond, info.linktype, opts.count)
     try:
         size = os.fstat(cap._stream.fileno()).st_size
     except (OSError, AttributeError, ValueError, io.UnsupportedOperation):

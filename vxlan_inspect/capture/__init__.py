@@ -6,6 +6,7 @@
 ...         print(record.index, record.linktype, record.caplen)
 """
 
+from vxlan_inspect.capture.live import CaptureStats, LiveCapture, live, open_live
 from vxlan_inspect.capture.reader import Capture, capture_from_bytes, open_capture, read_capture
 from vxlan_inspect.capture.record import (
     LINKTYPE_ETHERNET,
@@ -32,9 +33,13 @@ __all__ = [
     "MAXIMUM_SNAPLEN",
     "Capture",
     "CaptureInfo",
+    "CaptureStats",
+    "LiveCapture",
     "Record",
     "capture_from_bytes",
     "linktype_label",
+    "live",
     "open_capture",
+    "open_live",
     "read_capture",
 ]

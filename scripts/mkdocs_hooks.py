@@ -1,7 +1,9 @@
 """mkdocs hooks (``hooks:`` in mkdocs.yml): pages generated at build time.
 
 ``reference/cli.md`` is made from the typer app by ``scripts/make-cli-reference.py``
-on every build, so the CLI reference cannot drift from the code.
+on every build, so the CLI reference cannot drift from the code. Top-level pages other
+engineers add to ``docs/`` (capture.md, robustness.md, ...) that the nav does not list
+yet are appended to its "Guides" section, titled by their first heading.
 """
 
 from __future__ import annotations
@@ -22,6 +24,30 @@ def _cli_reference() -> str:
     spec.loader.exec_module(module)
     text: str = module.cli_reference()
     return text
+
+
+def _nav_paths(node: Any) -> set[str]:
+    if isinstance(node, str):
+        return {node.split("#")[0]}
+    if isinstance(node, list):
+        return set().union(*(_nav_paths(n) for n in node)) if node else set()
+    if isinstance(node, dict):
+        return set().union(*(_nav_paths(v) for v in node.values())) if node else set()
+    return set()
+
+
+def on_config(config: Any) -> Any:
+    nav = config["nav"]
+    listed = _nav_paths(nav)
+    guides = next((item["Guides"] for item in nav if isinstance(item, dict) and "Guides" in item), None)
+    if guides is None:
+        return config
+    for page in sorted(Path(config["docs_dir"]).glob("*.md")):
+        if page.name not in listed:
+            heading = next((line[2:].strip() for line in page.read_text(encoding="utf-8").splitlines()
+                            if line.startswith("# ")), page.stem)
+            guides.append({heading: page.name})
+    return config
 
 
 def on_files(files: Files, config: Any) -> Files:

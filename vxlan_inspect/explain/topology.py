@@ -80,12 +80,13 @@ class Knowledge:
                 vtep = self._host_address(src)
                 if vtep:
                     self.vteps[src.host] = vtep
+        self.hosts_by_vtep = {v: h for h, v in self.vteps.items()}
         for o in observations:  # a VTEP seen sending its own containers' frames
             if o.encapsulated and o.point.role == "host" and o.point.host not in self.vteps and o.kind != "icmp-error":
                 owner = self.owner_of_mac(o.eth_src)
                 if owner.host == o.point.host:
                     self.vteps[o.point.host] = o.outer_src
-        self.hosts_by_vtep = {v: h for h, v in self.vteps.items()}
+                    self.hosts_by_vtep[o.outer_src] = o.point.host
 
     # --- tables ---------------------------------------------------------------------------------
     def sources(self, host: str | None = None, role: str | None = None) -> list[StateSource]:

@@ -64,6 +64,8 @@ class Running:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
         self._out.close()
 
 

@@ -3,12 +3,17 @@
 After :func:`~vxlan_inspect.capture.live.open_live` returns, reading the ring
 needs no privilege at all. :func:`drop_privileges` then
 
-1. with ``user`` (``-Z user``) and running as root: switches to that user's
+1. sets ``no_new_privs``, removes all capabilities from the bounding set
+   (while CAP_SETPCAP is still held) and clears the ambient set;
+2. with ``user`` (``-Z user``) and running as root: switches to that user's
    uid, gid and supplementary groups (``setgroups``/``setgid``/``setuid``, which
    glibc applies to every thread), which clears every capability;
-2. in every case: sets ``no_new_privs``, removes all capabilities from the
-   bounding set (while CAP_SETPCAP is still held), clears the ambient set, and
-   empties the effective, permitted and inheritable sets with ``capset(2)``.
+3. in every case: empties the effective, permitted and inheritable sets with
+   ``capset(2)``.
+
+After a switch to another user, Python may no longer be able to read its own
+installation (for example under /root): everything the capture loop needs is
+imported, and the formatter built, before privileges are dropped.
 
 ``capset`` changes the calling thread only, so call it from the only thread
 (the CLI does, after the namespace worker thread has ended). A library caller
@@ -49,7 +54,7 @@ def _libc() -> Any:
 
 def _last_cap() -> int:
     try:
-        with open("/proc/sys/kernel/cap_last_cap", encoding="ascii") as fh:
+        with open("/proc/sys/kernel/cap_last_cap", "rb") as fh:  # binary: no codec import needed
             return int(fh.read())
     except (OSError, ValueError):
         return 40
@@ -71,13 +76,18 @@ def switch_user(user: str) -> None:
     os.setuid(entry.pw_uid)
 
 
-def clear_capabilities() -> None:
-    """Drop every capability this thread holds, for good (bounding set, ambient, and the three sets)."""
+def clear_bounding_set() -> None:
+    """Forbid regaining any capability (no_new_privs, empty bounding and ambient sets); needs CAP_SETPCAP."""
     libc = _libc()
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     for cap in range(_last_cap() + 1):
         libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # EPERM without CAP_SETPCAP: nothing to drop then
     libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+
+def clear_capabilities() -> None:
+    """Empty this thread's effective, permitted and inheritable capability sets."""
+    libc = _libc()
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     if libc.capset(ctypes.byref(header), data) != 0:
@@ -89,6 +99,7 @@ def drop_privileges(user: str | None = None) -> None:
     """Switch to ``user`` if given (``-Z``), then clear all capabilities; see the module text."""
     if threading.active_count() != 1:
         raise RuntimeError("drop_privileges must run while the process has a single thread")
+    clear_bounding_set()  # first: it needs CAP_SETPCAP, which setuid takes away
     if user:
         switch_user(user)
     clear_capabilities()

@@ -100,13 +100,14 @@ def run_capture(opts: CaptureOptions, out: TextIO | None = None, err: TextIO | N
     n = 0
     try:
         stop.install()
+        fmt = _formatter(cap, opts)  # before the drop: later imports may be impossible as another user
         if opts.drop_privileges:
             drop_privileges(opts.user)
         fh = _open_output(opts, cap.linktype)
         err.write(f"listening on {opts.interface}, link-type {linktype_label(cap.linktype)}, "
                   f"snapshot length {cap.snaplen} bytes\n")
         err.flush()
-        n = _loop(cap, opts, fh, out, stop)
+        n = _loop(cap, opts, fh, fmt, out, stop)
     finally:
         stop.restore()
         stats = cap.stats(n)
@@ -120,7 +121,10 @@ def run_capture(opts: CaptureOptions, out: TextIO | None = None, err: TextIO | N
     return stats
 
 
-def _loop(cap: LiveCapture, opts: CaptureOptions, fh: BinaryIO | None, out: TextIO, stop: _StopFlag) -> int:
+def _formatter(cap: LiveCapture, opts: CaptureOptions) -> PacketFormatter | None:
+    """The tcpdump renderer, or None when only writing; warmed up on one packet."""
+    if opts.write is not None and not opts.print_too:
+        return None
     display = opts.display
     if cap.linktype == LINKTYPE_LINUX_SLL2:
         # Name interfaces as tcpdump running inside the capture's namespace would.
@@ -128,8 +132,24 @@ def _loop(cap: LiveCapture, opts: CaptureOptions, fh: BinaryIO | None, out: Text
             cap.names.update(display.ifnames)
         display.ifnames = cap.names
         display.system_ifnames = False
-    printing = fh is None or opts.print_too
-    fmt = PacketFormatter(display) if printing else None
+    fmt = PacketFormatter(display)
+    warm = PacketFormatter(Options(ifnames={1: "lo"}, system_ifnames=False, vxlan_ports=display.vxlan_ports))
+    for packet in _WARM_UP:
+        warm.format(1, 0, cap.linktype, len(packet), len(packet), packet)
+    return fmt
+
+
+#: VXLAN/ICMP, ARP and UDP frames whose formatting imports every printer module the capture will use.
+_WARM_UP = [bytes.fromhex(h) for h in (
+    "000000000000000000000000080045000058000040004011000001010101020202021234" "12b5004400000800000000010000"
+    "00000000000000000000080045000054000040004001000003030303040404040800000000010001" + "00" * 56,
+    "ffffffffffff000000000001080600010800060400010000000000010a0000010000000000000a000002",
+    "00000000000000000000000086dd6000000000083a40" + "00" * 32 + "8000000000000000",
+)]
+
+
+def _loop(cap: LiveCapture, opts: CaptureOptions, fh: BinaryIO | None, fmt: PacketFormatter | None,
+          out: TextIO, stop: _StopFlag) -> int:
     nano = cap.nanosecond
     linktype = cap.linktype
     limit = opts.count

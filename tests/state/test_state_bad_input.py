@@ -114,3 +114,12 @@ def test_bad_snapshot_version(tmp_path, capsys) -> None:
     rc = main(["state", "show", str(f)])
     err = capsys.readouterr().err
     assert rc == 2 and "snapshot version 99" in err and err.count("\n") == 1
+
+
+def test_empty_table_named_by_its_file_is_state_not_an_error(tmp_path: Path) -> None:
+    """`ip neigh show` prints nothing for an empty table: with the table in the name, that is data."""
+    from vxlan_inspect.state import parse_dump
+
+    result = parse_dump("", source=str(tmp_path / "docker-2.overlay.neigh.txt"))
+    assert result.kind == "neigh" and result.entries == ()
+    assert parse_dump("\n", kind="fdb").entries == ()

@@ -73,13 +73,28 @@ def detect_json_kind(data: Any) -> Kind | None:
     return None
 
 
+def kind_from_name(source: str) -> Kind | None:
+    """The table a file's name announces (``docker-2.overlay.neigh.txt`` -> neigh), if exactly one."""
+    stem = source.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    words = set(stem.replace("-", ".").replace("_", ".").split("."))
+    found = [k for k in KINDS if k in words]
+    return cast(Kind, found[0]) if len(found) == 1 else None
+
+
 def parse_dump(text: str, kind: str = "auto", *, source: str = "input") -> ParseResult:
     """Parse one saved dump; ``kind`` is ``auto`` or one of fdb/neigh/link/addr/route."""
     if kind != "auto" and kind not in KINDS:
         raise UsageError(f"unknown dump kind {kind!r}", hint="use auto, " + ", ".join(KINDS))
     if not text.strip():
-        what = "a dump" if kind == "auto" else f"{COMMANDS[kind]} output"
-        raise StateParseError(f"{source} is empty", hint=f"expected {what}")
+        # An empty table is real state (a neighbour table after the entries were deleted), as
+        # long as we know which table it is: from --kind or from the file's name.
+        named = kind if kind != "auto" else kind_from_name(source)
+        if named is not None:
+            return ParseResult(kind=cast(Kind, named), form="text", entries=(),
+                               warnings=(ParseWarning(0, f"empty {COMMANDS[cast(Kind, named)]} output: "
+                                                         "an empty table"),))
+        raise StateParseError(f"{source} is empty", hint="expected a dump; an empty table needs --kind or a file "
+                                                         "name that says which (e.g. host.neigh.txt)")
     if looks_like_json(text):
         wanted = _ANY if kind == "auto" else _expected(kind, "json")
         data = load_json(text, expected=wanted)

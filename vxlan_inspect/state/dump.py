@@ -78,7 +78,7 @@ def kind_from_name(source: str) -> Kind | None:
     stem = source.replace("\\", "/").rsplit("/", 1)[-1].lower()
     words = set(stem.replace("-", ".").replace("_", ".").split("."))
     found = [k for k in KINDS if k in words]
-    return cast(Kind, found[0]) if len(found) == 1 else None
+    return found[0] if len(found) == 1 else None
 
 
 def parse_dump(text: str, kind: str = "auto", *, source: str = "input") -> ParseResult:

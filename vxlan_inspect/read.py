@@ -195,7 +195,10 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         size = None
     jobs = _jobs(opts, size)
     args = (order, info.nanosecond, info.linktype)
+    direct_fd = _direct_output_fd(out) if flt is None and size is not None else None
     try:
+        if jobs > 1 and direct_fd is not None:
+            return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd)
         if jobs <= 1:
             for block in blocks:
                 write(fmt.format_block(block.data, block.count, block.first_index, *args))
@@ -229,6 +232,120 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         return n
     finally:
         out.flush()
+
+
+def _direct_output_fd(out: TextIO) -> int | None:
+    """The file descriptor behind ``out`` when workers may write to it themselves."""
+    if out is not sys.stdout:
+        return None
+    try:
+        out.flush()
+        return out.fileno()
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _print_parallel_direct(  # type: ignore[no-untyped-def]
+    path: str, blocks, fmt: PacketFormatter, jobs: int, args: tuple[str, bool, int], fd: int
+) -> int:
+    """Workers read their block from the file and write its text to ``fd`` in turn.
+
+    This process only frames the file (record headers) and hands out block
+    offsets, so neither the packets nor the text travel between processes.
+    A worker that meets TCP acknowledgements does not write: TCP's relative
+    sequence numbers need the state of every earlier packet, so this process
+    takes over from that block on (every earlier block had no TCP
+    acknowledgement, so the sequence table it starts from is empty, which is
+    exactly the state a single process would have).
+    """
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork")
+    turn = mp.Value("q", 0, lock=False)
+    cond = mp.Condition()
+    n = 0
+    first_ts: int | None = None
+    pending: collections.deque[tuple[object, pcap.Block, int]] = collections.deque()
+    taken_over: list[tuple[pcap.Block, int]] = []
+
+    def settle(limit: int) -> None:
+        nonlocal n
+        while pending and len(pending) > limit and not taken_over:
+            result, done, nbytes = pending.popleft()
+            if result.get():  # type: ignore[attr-defined]
+                n += done.count
+            else:
+                taken_over.append((done, nbytes))
+                taken_over.extend((b, nb) for _r, b, nb in pending)
+                pending.clear()
+
+    pool = mp.Pool(jobs, initializer=_direct_init, initargs=(fmt.opts, path, fd, turn, cond))
+    try:
+        for block_no, block in enumerate(blocks):
+            if first_ts is None:
+                first_ts = _first_ts(block, args[0], args[1])
+            nbytes = len(block.data)
+            if taken_over:
+                taken_over.append((block, nbytes))
+                continue
+            task = (block_no, block.offset, nbytes, block.count, block.first_index, block.prev_ts_ns, first_ts, args)
+            pending.append((pool.apply_async(_direct_format, task), block, nbytes))
+            block.data = b""  # the worker reads it again from the file: memory stays flat here
+            settle(2 * jobs)
+        settle(0)
+    finally:
+        pool.terminate()
+        pool.join()
+    if taken_over:
+        with open(path, "rb") as fh:
+            for block, nbytes in taken_over:
+                if not block.data and block.offset is not None:
+                    fh.seek(block.offset)
+                    block.data = fh.read(nbytes)
+                _write_all(fd, _format_in_main(fmt, block, args, first_ts).encode("utf-8", "surrogateescape"))
+                n += block.count
+    return n
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+_DIRECT: dict[str, object] = {}
+
+
+def _direct_init(display: Options, path: str, fd: int, turn: object, cond: object) -> None:
+    _DIRECT.update(fmt=PacketFormatter(display), input=os.open(path, os.O_RDONLY), out=fd, turn=turn, cond=cond)
+
+
+def _direct_format(
+    block_no: int, offset: int, nbytes: int, count: int, first_index: int, prev_ts: int | None,
+    first_ts: int | None, args: tuple[str, bool, int],
+) -> bool:
+    """Format one block and write it when its turn comes; False (nothing written) on TCP."""
+    fmt = _DIRECT["fmt"]
+    assert isinstance(fmt, PacketFormatter)
+    if fmt.opts.tflag == 3:
+        fmt.set_reference(prev_ts)
+    elif fmt.opts.tflag == 5:
+        fmt.set_reference(first_ts)
+    fmt.ctx.tcp_acks = 0
+    fmt.ctx.tcp_seq.clear()
+    data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
+    text = fmt.format_block(data, count, first_index, *args).encode("utf-8", "surrogateescape")
+    if fmt.ctx.tcp_acks:
+        return False
+    cond, turn = _DIRECT["cond"], _DIRECT["turn"]
+    with cond:  # type: ignore[attr-defined]
+        while turn.value != block_no:  # type: ignore[attr-defined]
+            cond.wait()  # type: ignore[attr-defined]
+        _write_all(_DIRECT["out"], text)  # type: ignore[arg-type]
+        turn.value += 1  # type: ignore[attr-defined]
+        cond.notify_all()  # type: ignore[attr-defined]
+    return True
 
 
 def _first_ts(block: pcap.Block, order: str, nano_file: bool) -> int:

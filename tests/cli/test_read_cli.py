@@ -151,3 +151,21 @@ def test_ifnames_from_a_scenario_bundle() -> None:
     assert columns and columns <= set(names.values())
     other = run("read", "-r", str(BASIC / "vxlan-icmp.pcap"), "--ifnames", str(bundle / "scenario.json"))
     assert other.returncode == 2 and b"not one of this bundle's captures" in other.stderr
+
+
+def test_parallel_takes_over_in_order_when_tcp_appears_late(tmp_path: Path) -> None:
+    """Workers write the early ICMP blocks; from the first block with TCP on, one process carries on."""
+    icmp = (BASIC / "vxlan-icmp.pcap").read_bytes()
+    tcp = (BASIC / "vxlan-tcp.pcap").read_bytes()
+    big = tmp_path / "mixed.pcap"
+    with open(big, "wb") as fh:
+        fh.write(icmp[:24])
+        for _ in range((10 << 20) // (len(icmp) - 24)):
+            fh.write(icmp[24:])
+        fh.write(tcp[24:])
+        fh.write(icmp[24:])
+    one = run("read", "-n", "-#", "-ttt", "-r", str(big), "--jobs", "1")
+    two = run("read", "-n", "-#", "-ttt", "-r", str(big), "--jobs", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    assert b"seq 1:17" in two.stdout

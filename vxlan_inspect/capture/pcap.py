@@ -154,13 +154,16 @@ class Block:
     of the record just before this block (None for the first block).
     """
 
-    __slots__ = ("count", "data", "first_index", "prev_ts_ns")
+    __slots__ = ("count", "data", "first_index", "offset", "prev_ts_ns")
 
-    def __init__(self, data: bytes, count: int, first_index: int, prev_ts_ns: int | None) -> None:
+    def __init__(self, data: bytes, count: int, first_index: int, prev_ts_ns: int | None,
+                 offset: int | None = None) -> None:
         self.data = data
         self.count = count
         self.first_index = first_index
         self.prev_ts_ns = prev_ts_ns
+        #: Where ``data`` starts in the file, when the stream can tell (for workers that pread).
+        self.offset = offset
 
 
 def iter_blocks(
@@ -176,6 +179,10 @@ def iter_blocks(
     scale = 1 if info.nanosecond else 1000
     index = 1
     prev_ts: int | None = None
+    try:
+        start: int | None = stream.tell()
+    except (OSError, AttributeError, ValueError):
+        start = None
     carry = b""
     eof = False
     remaining = limit
@@ -194,7 +201,7 @@ def iter_blocks(
             caplen = hdr(buf, pos)[2]
             if caplen > MAXIMUM_SNAPLEN:
                 if count:
-                    yield Block(buf[:pos], count, index, prev_ts)
+                    yield Block(buf[:pos], count, index, prev_ts, start)
                 raise CaptureTruncatedError(
                     f"record {index + count}: capture length {caplen} is bigger than the maximum of "
                     f"{MAXIMUM_SNAPLEN}",
@@ -210,7 +217,7 @@ def iter_blocks(
                 eof = True
                 break
         if count:
-            block = Block(buf[:pos] if pos < n else buf, count, index, prev_ts)
+            block = Block(buf[:pos] if pos < n else buf, count, index, prev_ts, start)
             sec, frac = hdr(buf, last)[:2]
             prev_ts = sec * 1_000_000_000 + frac * scale
             index += count
@@ -218,6 +225,8 @@ def iter_blocks(
                 remaining -= count
             yield block
         carry = buf[pos:]
+        if start is not None:
+            start += pos
         if eof and remaining is not None and remaining <= 0:
             return
     if carry:

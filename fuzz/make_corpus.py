@@ -11,7 +11,8 @@ Writes ``OUTDIR/<harness>/<sha1>`` files (libFuzzer's corpus layout):
 * ``state``: the saved ``ip``/``bridge`` dumps and control-plane files
   (tests/data/seed, tests/data/state, bundle snapshots and events), behind
   a selector byte (0: kind auto-detection);
-* ``filter``: the expressions in ``fuzz/filter-seeds.txt``.
+* ``filter``: the expressions in ``fuzz/filter-seeds.txt``, alone and followed
+  by a NUL byte and one of the Ethernet frames above.
 
 Deterministic: the same tree gives the same corpus.
 """
@@ -93,9 +94,12 @@ def seeds() -> dict[str, list[bytes]]:
     for path in state_files():
         out["state"].append(b"\x00" + path.read_bytes()[:MAX_SEED])
     filter_seeds = Path(__file__).with_name("filter-seeds.txt")
-    for line in filter_seeds.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            out["filter"].append(line.encode())
+    frames = [f[1:] for f in out["frame"] if f[0] & 7 == 0][:: max(1, len(out["frame"]) // 40)]
+    for n, line in enumerate(line for line in filter_seeds.read_text(encoding="utf-8").splitlines()
+                             if line.strip() and not line.startswith("#")):
+        out["filter"].append(line.encode())
+        if frames:  # the expression, NUL, an Ethernet frame to decide
+            out["filter"].append(line.encode() + b"\0" + frames[n % len(frames)])
     return out
 
 

@@ -56,3 +56,21 @@ def test_decoded_raw_and_memo_agree(expr: str) -> None:
         want = flt.matches(decode_packet(data, linktype, wirelen=wirelen))
         assert flt.match_bytes(data, linktype, wirelen) == want, (expr, data.hex())
         assert memo_flt.match_record(data, linktype, wirelen) == want, (expr, data.hex())
+
+
+@pytest.mark.parametrize("expr", EXPRESSIONS[1::4])
+def test_block_selection_equals_record_by_record(expr: str) -> None:
+    import struct
+
+    by_link: dict[int, list[tuple[bytes, int]]] = {}
+    for data, linktype, wirelen in FRAMES:
+        by_link.setdefault(linktype, []).append((data, wirelen))
+    for linktype, frames in by_link.items():
+        flt = compile_filter(expr)
+        block = b"".join(struct.pack("<IIII", 1, i, len(d), max(w, len(d))) + d for i, (d, w) in enumerate(frames))
+        want = [struct.pack("<IIII", 1, i, len(d), max(w, len(d))) + d for i, (d, w) in enumerate(frames)
+                if flt.match_bytes(d, linktype, max(w, len(d)))]
+        for _ in range(2):  # the second pass runs on the memo
+            data, count, _last = flt.select_block(block, len(frames), "<", linktype)
+            assert count == len(want)
+            assert bytes(data) == b"".join(want)

@@ -15,7 +15,10 @@ _BE = struct.Struct(">II")
 def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
     """See :meth:`Filter.select_block`."""
     unpack = (_LE if order == "<" else _BE).unpack_from
-    decide = flt.memo(linktype).decide
+    memo = flt.memo(linktype)
+    by_len = memo.by_len
+    learn = memo.learn
+    evaluate = memo.evaluate
     keep: list[int] = []
     pos = 0
     last = -1
@@ -25,7 +28,20 @@ def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: i
         caplen, wirelen = unpack(data, pos + 8)
         start = pos + 16
         end = start + caplen
-        if decide(data, start, caplen, wirelen):
+        ok = None
+        if memo.enabled:
+            memo.lookups += 1
+            shapes = by_len.get(caplen)
+            if shapes is not None:
+                for shape_unpack, table in shapes:
+                    ok = table.get(shape_unpack(data, pos + 8))
+                    if ok is not None:
+                        break
+            if ok is None:
+                ok = learn(data, start, caplen, wirelen)
+        else:
+            ok = evaluate(data[start:end], wirelen)
+        if ok:
             kept += 1
             last = pos
             if not all_kept:

@@ -47,9 +47,13 @@ class _Tracer:
         return self.b[k]
 
 
-def _struct_for(positions: list[int]) -> struct.Struct:
-    """A struct that picks exactly ``positions`` (sorted) out of a frame, runs at a time."""
-    fmt = ["!"]
+def _struct_for(positions: list[int], prefix: str = "") -> struct.Struct:
+    """A struct that picks exactly ``positions`` (sorted) out of a frame, runs at a time.
+
+    ``prefix`` (``"8s"``) also takes the 8 bytes before the frame: a classic
+    pcap record header's captured and wire lengths.
+    """
+    fmt = ["!", prefix]
     at = 0
     i = 0
     while i < len(positions):
@@ -77,6 +81,9 @@ class Memo:
         self.enabled = True
         self.lookups = 0
         self.misses = 0
+        #: block mode: captured length -> [(unpack at record header + 8, table)]
+        self.by_len: dict[int, list[tuple[Callable[[bytes, int], tuple[Any, ...]], dict[tuple[Any, ...], bool]]]] = {}
+        self._by_len_formats: dict[int, list[str]] = {}
 
     def evaluate(self, b: bytes, wl: int) -> bool:
         """The filter's answer for frame ``b``, computed (no memo)."""
@@ -119,4 +126,37 @@ class Memo:
         if len(table) >= _MAX_ENTRIES:
             table.clear()
         table[(caplen, wl, st.unpack_from(data, start))] = answer
+        return answer
+
+    def learn(self, data: bytes, start: int, caplen: int, wl: int) -> bool:
+        """Block mode: evaluate the record at ``start`` (its pcap header just before) and remember it.
+
+        The key is the record header's length fields plus the bytes read, so
+        :func:`~vxlan_inspect.filter.block.select_records` looks records up
+        with a single ``unpack_from(data, start - 8)``.
+        """
+        self.misses += 1
+        if self.lookups >= _PROBATION and self.misses * 2 > self.lookups:
+            self.enabled = False
+        b = data[start : start + caplen]
+        tracer = _Tracer(b)
+        try:
+            answer = bool(self.fn(cast(bytes, tracer), wl,
+                                  raw_levels(cast(bytes, tracer), self.linktype, self.ports, self.need)))
+        except (Reject, IndexError):
+            answer = False
+        st = _struct_for(sorted(tracer.pos), "8s")
+        shapes = self.by_len.setdefault(caplen, [])
+        formats = self._by_len_formats.setdefault(caplen, [])
+        if st.format in formats:
+            table = shapes[formats.index(st.format)][1]
+        elif len(shapes) < _MAX_SHAPES:
+            table = {}
+            shapes.append((st.unpack_from, table))
+            formats.append(st.format)
+        else:
+            return answer
+        if len(table) >= _MAX_ENTRIES:
+            table.clear()
+        table[st.unpack_from(data, start - 8)] = answer
         return answer

@@ -11,8 +11,12 @@ import os
 import sys
 import traceback as _traceback
 
-import click
 import typer
+
+try:  # typer >= 0.20 carries its own copy of click's exceptions
+    from typer._click import exceptions as _cli_exc
+except ImportError:  # pragma: no cover - older typer on click
+    from click import exceptions as _cli_exc  # type: ignore[no-redef]
 
 from vxlan_inspect.errors import VxlanInspectError
 
@@ -57,11 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             _traceback.print_exc()
         print(f"{PROG}: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         return 130
-    except click.ClickException as exc:
+    except _cli_exc.ClickException as exc:
         if show_traceback:
             _traceback.print_exc()
         print(f"{PROG}: {' '.join(exc.format_message().split())}", file=sys.stderr)

@@ -10,8 +10,12 @@ after it) cuts no header and must not be marked truncated.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
 import struct
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +23,7 @@ from hypothesis import strategies as st
 from tests.robustness.frames import Built, vxlan_frames
 from vxlan_inspect.capture import capture_from_bytes
 from vxlan_inspect.capture.pcap import iter_blocks
+from vxlan_inspect.cli import main
 from vxlan_inspect.decode import Payload, decode_packet
 from vxlan_inspect.errors import CaptureFormatError, CaptureTruncatedError
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
@@ -153,3 +158,29 @@ def test_pcap_cut_anywhere_yields_records_before_the_cut_then_one_report(
         except CaptureTruncatedError as exc:
             assert not at_boundary and str(exc) == str(errors[0])
         assert n == complete
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(vxlan_frames().map(lambda b: b.data), st.binary(max_size=80)), min_size=1, max_size=4),
+       st.data())
+def test_read_cli_prints_every_complete_record_then_exits_with_the_documented_code(
+    frames: list[bytes], data: st.DataObject
+) -> None:
+    """`vxlan-inspect read` on a cut pcap: exit 2 inside the file header, 3 mid-record, else 0; all packets shown."""
+    blob, ends = _pcap(frames, "<", False)
+    cut = data.draw(st.integers(0, len(blob)), label="cut")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cut.pcap"
+        path.write_bytes(blob[:cut])
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["read", "-#", "-t", "-r", str(path)])
+    if cut < 24:
+        expected = 2
+    else:
+        expected = 0 if cut == 24 or cut in ends else 3
+    assert code == expected, err.getvalue()
+    printed = [line for line in out.getvalue().splitlines() if re.match(r"^ {0,4}\d+  ", line)]
+    assert len(printed) == (sum(1 for e in ends if e <= cut) if cut >= 24 else 0)
+    errors = [line for line in err.getvalue().splitlines() if line.startswith("vxlan-inspect:")]
+    assert len(errors) == (0 if code == 0 else 1) and "Traceback" not in err.getvalue()

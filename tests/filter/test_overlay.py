@@ -145,5 +145,5 @@ def test_overlay_keyword_equals_pandas_query(expr: str, query: str) -> None:
 
 
 def test_the_oracle_sees_every_kind() -> None:
-    assert TABLE.vxlan.sum() > 60 and TABLE.gbit.sum() == 8 and (TABLE.vxlan & ~TABLE.ibit).sum() == 8
+    assert TABLE["vxlan"].sum() > 60 and TABLE.gbit.sum() == 8 and (TABLE["vxlan"] & ~TABLE.ibit).sum() == 8
     assert set(TABLE.in_type) >= {"ip", "ip6", "arp"}

@@ -66,3 +66,27 @@ def test_link_header_bad_number_is_a_warning() -> None:
     assert result.kind == "addr" and [a.local for a in result.entries] == ["127.0.0.1"]
     assert result.warnings[0].line == 3 and result.warnings[0].message == "bad link header: mtu 'x' is not a number"
     assert result.warnings[1].line == 4  # the broken interface's address is not given to another one
+
+
+@pytest.mark.parametrize("expression", [
+    "not " * 300 + "ip", "(" * 2000 + "ip" + ")" * 2000, " and ".join(["ip"] * 300),
+    "ip[" * 150 + "0" + "]" * 150 + " > 1",
+    "len > " + "+".join(["1"] * 150), "len > " + "-" * 150 + "1", "(not (" * 100 + "len > 1" + "))" * 100,
+])
+def test_deeply_nested_filter_is_a_syntax_error(expression: str) -> None:
+    """filter/nested-too-deep: deep nesting escaped as SyntaxError/RecursionError/MemoryError from compile_filter."""
+    pytest.importorskip("vxlan_inspect.filter")
+    from vxlan_inspect.errors import FilterSyntaxError
+    from vxlan_inspect.filter import compile_filter
+
+    with pytest.raises(FilterSyntaxError, match="nested too deeply"):
+        compile_filter(expression)
+
+
+def test_filter_nesting_up_to_the_limit_still_compiles() -> None:
+    pytest.importorskip("vxlan_inspect.filter")
+    from vxlan_inspect.filter import compile_filter
+
+    compile_filter(" or ".join(f"host 10.0.0.{i}" for i in range(1, 60)))
+    compile_filter("not " * 60 + "ip")
+    compile_filter("(" * 60 + "udp port 4789" + ")" * 60)

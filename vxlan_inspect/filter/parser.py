@@ -37,6 +37,9 @@ CONSTANTS = {
     "tcp-fin": 0x01, "tcp-syn": 0x02, "tcp-rst": 0x04, "tcp-push": 0x08, "tcp-ack": 0x10, "tcp-urg": 0x20,
     "tcp-ece": 0x40, "tcp-cwr": 0x80,
 }
+#: Deepest tree a filter may build (nesting plus and/or/arithmetic chains): keeps the parser's
+#: recursion and the generated matcher's nesting (Python allows 200 parentheses) bounded.
+MAX_DEPTH = 64
 _PROTO_NAMES = {"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "icmp6": 58, "sctp": 132, "ip": 4, "ip6": 41,
                 "gre": 47, "esp": 50, "ah": 51}
 _NUM = re.compile(r"(0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)$")
@@ -66,6 +69,7 @@ class Parser:
         self.i = 0
         self.last: tuple[str | None, str, str] | None = None  # (proto, dir, type) of the previous value primitive
         self.in_inner = False
+        self.depth = 0
 
     # -- token helpers ---------------------------------------------------------
     @property
@@ -91,6 +95,12 @@ class Parser:
         self.i += 1
         return tok
 
+    def deeper(self) -> None:
+        """Count one more level of tree depth; refuse more than :data:`MAX_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"expression nested too deeply (more than {MAX_DEPTH} levels)")
+
     def expect_op(self, op: str, what: str) -> Token:
         if not self.is_op(op):
             raise self.fail(f"expected {what}")
@@ -108,17 +118,24 @@ class Parser:
         return node
 
     def expression(self) -> n.Node:
+        saved = self.depth
         node = self.unary()
         while self.is_word("and", "or") or self.is_op("&&", "||"):
             op = self.take().text
+            self.deeper()
             right = self.unary()
             node = n.And(node, right) if op in ("and", "&&") else n.Or(node, right)
+        self.depth = saved
         return node
 
     def unary(self) -> n.Node:
         if self.is_word("not") or self.is_op("!"):
             self.take()
-            return n.Not(self.unary())
+            saved = self.depth
+            self.deeper()
+            node = n.Not(self.unary())
+            self.depth = saved
+            return node
         return self.primary()
 
     def primary(self) -> n.Node:
@@ -127,16 +144,20 @@ class Parser:
             raise self.fail("expected a primitive")
         if self.is_op("("):
             start = self.i
+            saved = self.depth
+            self.deeper()
             try:
                 self.take()
                 node = self.expression()
                 self.expect_op(")", "')'")
             except FilterSyntaxError as first:
                 self.i = start
+                self.depth = saved
                 try:
                     return self.relation()
                 except FilterSyntaxError:
                     raise first from None
+            self.depth = saved
             if self.tok.kind == "op" and self.tok.text in _CMP:
                 self.i = start  # "(ip[0] & 0xf) > 5": it was arithmetic after all
                 return self.relation()
@@ -400,20 +421,34 @@ class Parser:
         return n.Rel(op, left, right)
 
     def arith(self) -> n.Arith:
+        saved = self.depth
         node = self.term()
         while self.tok.kind == "op" and self.tok.text in _ADD:
             op = self.take().text
+            self.deeper()
             node = n.BinOp(op, node, self.term())
+        self.depth = saved
         return node
 
     def term(self) -> n.Arith:
+        saved = self.depth
         node = self.factor()
         while self.tok.kind == "op" and self.tok.text in _MUL:
             op = self.take().text
+            self.deeper()
             node = n.BinOp(op, node, self.factor())
+        self.depth = saved
         return node
 
     def factor(self) -> n.Arith:
+        saved = self.depth
+        self.deeper()
+        try:
+            return self._factor()
+        finally:
+            self.depth = saved
+
+    def _factor(self) -> n.Arith:
         tok = self.tok
         if self.is_op("-"):
             self.take()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from robust_frames import Built, vxlan_frames
 
-from tests.robustness.frames import Built, vxlan_frames
 from vxlan_inspect.capture import capture_from_bytes
 from vxlan_inspect.capture.pcap import iter_blocks
 from vxlan_inspect.cli import main

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from robust_iproute2_text import render_text
 
-from tests.robustness.iproute2_text import render_text
 from vxlan_inspect.state import FdbEntry, NeighEntry, Route, parse_dump
 from vxlan_inspect.state.fdb import FLAG_WORDS, STATE_WORDS
 from vxlan_inspect.state.neigh import FLAGS as NEIGH_FLAGS

@@ -187,7 +187,10 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
     n = 0
     write = out.write
     blocks = pcap.iter_blocks(cap._stream, cap._head, limit=None if flt else opts.count)
-    if flt is not None:
+    # A filter runs in the workers when nothing printed depends on earlier matches (no -#,
+    # no -c, no time since the previous/first printed packet); otherwise here, in order.
+    worker_filter = flt if flt is not None and _filter_is_local(opts) else None
+    if flt is not None and worker_filter is None:
         blocks = _filter_blocks(blocks, flt, order, info.nanosecond, info.linktype, opts.count)
     try:
         size = os.fstat(cap._stream.fileno()).st_size
@@ -195,10 +198,12 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         size = None
     jobs = _jobs(opts, size)
     args = (order, info.nanosecond, info.linktype)
-    direct_fd = _direct_output_fd(out) if flt is None and size is not None else None
+    direct_fd = _direct_output_fd(out) if (flt is None or worker_filter is not None) and size is not None else None
     try:
         if jobs > 1 and direct_fd is not None:
-            return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd)
+            return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd, worker_filter)
+        if worker_filter is not None:  # not parallel after all: filter here, in order
+            blocks = _filter_blocks(blocks, worker_filter, order, info.nanosecond, info.linktype, opts.count)
         if jobs <= 1:
             for block in blocks:
                 write(fmt.format_block(block.data, block.count, block.first_index, *args))
@@ -245,8 +250,15 @@ def _direct_output_fd(out: TextIO) -> int | None:
         return None
 
 
+def _filter_is_local(opts: ReadOptions) -> bool:
+    """True when a filtered packet's text does not depend on the matches before it."""
+    d = opts.display
+    return not d.packet_number and opts.count is None and d.tflag not in (3, 5)
+
+
 def _print_parallel_direct(  # type: ignore[no-untyped-def]
-    path: str, blocks, fmt: PacketFormatter, jobs: int, args: tuple[str, bool, int], fd: int
+    path: str, blocks, fmt: PacketFormatter, jobs: int, args: tuple[str, bool, int], fd: int,
+    flt: Filter | None = None,
 ) -> int:
     """Workers read their block from the file and write its text to ``fd`` in turn.
 
@@ -256,7 +268,9 @@ def _print_parallel_direct(  # type: ignore[no-untyped-def]
     sequence numbers need the state of every earlier packet, so this process
     takes over from that block on (every earlier block had no TCP
     acknowledgement, so the sequence table it starts from is empty, which is
-    exactly the state a single process would have).
+    exactly the state a single process would have). With ``flt``, each worker
+    keeps only its block's matching records (only for output that does not
+    number or time packets relative to earlier matches).
     """
     import multiprocessing
 
@@ -272,14 +286,15 @@ def _print_parallel_direct(  # type: ignore[no-untyped-def]
         nonlocal n
         while pending and len(pending) > limit and not taken_over:
             result, done, nbytes = pending.popleft()
-            if result.get():  # type: ignore[attr-defined]
-                n += done.count
+            kept = result.get()  # type: ignore[attr-defined]
+            if kept >= 0:
+                n += kept
             else:
                 taken_over.append((done, nbytes))
                 taken_over.extend((b, nb) for _r, b, nb in pending)
                 pending.clear()
 
-    pool = mp.Pool(jobs, initializer=_direct_init, initargs=(fmt.opts, path, fd, turn, cond))
+    pool = mp.Pool(jobs, initializer=_direct_init, initargs=(fmt.opts, path, fd, turn, cond, flt))
     try:
         for block_no, block in enumerate(blocks):
             if first_ts is None:
@@ -302,6 +317,8 @@ def _print_parallel_direct(  # type: ignore[no-untyped-def]
                 if not block.data and block.offset is not None:
                     fh.seek(block.offset)
                     block.data = fh.read(nbytes)
+                if flt is not None:
+                    block.data, block.count, _last = flt.select_block(block.data, block.count, args[0], args[2])
                 _write_all(fd, _format_in_main(fmt, block, args, first_ts).encode("utf-8", "surrogateescape"))
                 n += block.count
     return n
@@ -317,15 +334,16 @@ def _write_all(fd: int, data: bytes) -> None:
 _DIRECT: dict[str, object] = {}
 
 
-def _direct_init(display: Options, path: str, fd: int, turn: object, cond: object) -> None:
-    _DIRECT.update(fmt=PacketFormatter(display), input=os.open(path, os.O_RDONLY), out=fd, turn=turn, cond=cond)
+def _direct_init(display: Options, path: str, fd: int, turn: object, cond: object, flt: Filter | None) -> None:
+    _DIRECT.update(fmt=PacketFormatter(display), input=os.open(path, os.O_RDONLY), out=fd, turn=turn, cond=cond,
+                   filter=flt)
 
 
 def _direct_format(
     block_no: int, offset: int, nbytes: int, count: int, first_index: int, prev_ts: int | None,
     first_ts: int | None, args: tuple[str, bool, int],
-) -> bool:
-    """Format one block and write it when its turn comes; False (nothing written) on TCP."""
+) -> int:
+    """Format one block and write it when its turn comes; the packets written, or -1 (nothing) on TCP."""
     fmt = _DIRECT["fmt"]
     assert isinstance(fmt, PacketFormatter)
     if fmt.opts.tflag == 3:
@@ -335,9 +353,12 @@ def _direct_format(
     fmt.ctx.tcp_acks = 0
     fmt.ctx.tcp_seq.clear()
     data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
-    text = fmt.format_block(data, count, first_index, *args).encode("utf-8", "surrogateescape")
+    flt = _DIRECT["filter"]
+    if isinstance(flt, Filter):
+        data, count, _last = flt.select_block(data, count, args[0], args[2])
+    text = fmt.format_block(data, count, first_index, *args).encode("utf-8", "surrogateescape") if count else b""
     if fmt.ctx.tcp_acks:
-        return False
+        return -1
     cond, turn = _DIRECT["cond"], _DIRECT["turn"]
     with cond:  # type: ignore[attr-defined]
         while turn.value != block_no:  # type: ignore[attr-defined]
@@ -345,7 +366,7 @@ def _direct_format(
         _write_all(_DIRECT["out"], text)  # type: ignore[arg-type]
         turn.value += 1  # type: ignore[attr-defined]
         cond.notify_all()  # type: ignore[attr-defined]
-    return True
+    return count
 
 
 def _first_ts(block: pcap.Block, order: str, nano_file: bool) -> int:

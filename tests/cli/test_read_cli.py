@@ -169,3 +169,23 @@ def test_parallel_takes_over_in_order_when_tcp_appears_late(tmp_path: Path) -> N
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout
     assert b"seq 1:17" in two.stdout
+
+
+@pytest.mark.parametrize("expr", ["vni 256", "inner tcp", "inner icmp and not arp"])
+def test_parallel_workers_filter_like_one_process(tmp_path: Path, expr: str) -> None:
+    """Filters run in the workers when the output does not depend on earlier matches."""
+    icmp = (BASIC / "vxlan-icmp.pcap").read_bytes()
+    tcp = (BASIC / "vxlan-tcp.pcap").read_bytes()
+    big = tmp_path / "mixed.pcap"
+    with open(big, "wb") as fh:
+        fh.write(icmp[:24])
+        for i in range((10 << 20) // (len(icmp) - 24)):
+            fh.write(icmp[24:])
+            if i == 5000:
+                fh.write(tcp[24:])
+    one = run("read", "-n", "-r", str(big), "--jobs", "1", expr)
+    two = run("read", "-n", "-r", str(big), "--jobs", "2", expr)
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout and one.stdout
+    numbered = run("read", "-n", "-#", "-c", "5", "-r", str(big), "--jobs", "2", expr)
+    assert numbered.stdout == run("read", "-n", "-#", "-c", "5", "-r", str(big), "--jobs", "1", expr).stdout

@@ -16,6 +16,7 @@ from vxlan_inspect.capture.pcap import write_header, write_record
 from vxlan_inspect.capture.record import linktype_label
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.filter import Filter, compile_filter
+from vxlan_inspect.filter.block import record_keeper
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
@@ -202,7 +203,13 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
     try:
         if jobs > 1 and direct_fd is not None:
             return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd, worker_filter)
-        if worker_filter is not None:  # not parallel after all: filter here, in order
+        if jobs <= 1 and worker_filter is not None:  # one process: filter while formatting, one pass
+            keep = record_keeper(worker_filter, info.linktype)
+            for block in blocks:
+                write(fmt.format_block(block.data, block.count, block.first_index, *args, keep=keep))
+                n += fmt.kept
+            return n
+        if worker_filter is not None:  # not direct after all: filter here, in order
             blocks = _filter_blocks(blocks, worker_filter, order, info.nanosecond, info.linktype, opts.count)
         if jobs <= 1:
             for block in blocks:
@@ -354,9 +361,9 @@ def _direct_format(
     fmt.ctx.tcp_seq.clear()
     data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
     flt = _DIRECT["filter"]
-    if isinstance(flt, Filter):
-        data, count, _last = flt.select_block(data, count, args[0], args[2])
-    text = fmt.format_block(data, count, first_index, *args).encode("utf-8", "surrogateescape") if count else b""
+    keep = record_keeper(flt, args[2]) if isinstance(flt, Filter) else None
+    text = fmt.format_block(data, count, first_index, *args, keep=keep).encode("utf-8", "surrogateescape")
+    count = fmt.kept
     if fmt.ctx.tcp_acks:
         return -1
     cond, turn = _DIRECT["cond"], _DIRECT["turn"]

@@ -48,6 +48,7 @@ class PacketFormatter:
         self._ref_ns: int | None = None
         self._sec_cache: dict[int, str] = {}
         self._date_cache: dict[int, str] = {}
+        self.kept = 0  # records printed by the last format_block
 
     def set_reference(self, ts_ns: int | None) -> None:
         """Set the ``-ttt``/``-ttttt`` reference time (the previous or the first packet)."""
@@ -160,9 +161,14 @@ class PacketFormatter:
         return "".join(parts)
 
     def format_block(
-        self, data: bytes, count: int, first_index: int, order: str, nano_file: bool, linktype: int
+        self, data: bytes, count: int, first_index: int, order: str, nano_file: bool, linktype: int,
+        keep: Callable[[bytes, int, int, int], bool] | None = None,
     ) -> str:
-        """Format ``count`` whole classic-pcap records packed in ``data``; one line per packet."""
+        """Format ``count`` whole classic-pcap records packed in ``data``; one line per packet.
+
+        ``keep(data, header_pos, caplen, wirelen)``, when given, selects the records to print
+        (a filter); ``self.kept`` then tells how many were printed.
+        """
         opts = self.opts
         hdr = (_HDR_LE if order == "<" else _HDR_BE).unpack_from
         scale = 1 if nano_file else 1000
@@ -184,10 +190,15 @@ class PacketFormatter:
         index = first_index
         cached_sec = -1
         sec_text = ""
+        kept = 0
         for _ in range(count):
             sec, frac, caplen, wirelen = hdr(data, pos)
+            rec = pos
             start = pos + 16
             pos = start + caplen
+            if keep is not None and not keep(data, rec, caplen, wirelen):
+                continue
+            kept += 1
             if plain:
                 text = fast(data, start, caplen, wirelen, ports)
                 if text is not None:
@@ -212,6 +223,9 @@ class PacketFormatter:
                     (sec, frac * scale)))
             index += 1
         del tstamp
+        self.kept = kept
+        if not out:
+            return ""
         out.append("")
         return "\n".join(out)
 

@@ -17,7 +17,12 @@ headers are walked; the upper layer goes to the IP demultiplexer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
+
+#: ``ip_demux_print``'s signature (passed in to avoid a circular import).
+Demux = Callable[[Ctx, int, int, int, bool, int, int, int], None]
 
 
 def _opt_process(ctx: Ctx, bp: int, length: int, hbh: bool, payload_len: list[int]) -> tuple[bool, bool]:
@@ -167,7 +172,7 @@ def ip6_print(ctx: Ctx, off: int, length: int) -> None:
         ctx.end = saved
 
 
-def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, demux: object) -> None:
+def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, demux: Demux) -> None:
     w = ctx.out.append
     buf = ctx.buf
     cp = off
@@ -260,7 +265,7 @@ def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, d
                 ln = 40
                 ctx.end = min(ctx.end, off + ln)
                 ln -= total_advance
-            demux(ctx, cp, ln, 6, fragmented, buf[off + 7], nh, off)  # type: ignore[operator]
+            demux(ctx, cp, ln, 6, fragmented, buf[off + 7], nh, off)
             return
         ph = nh
         ctx.proto = "ip6"

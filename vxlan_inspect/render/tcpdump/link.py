@@ -144,7 +144,11 @@ def ether_print(ctx: Ctx, off: int, length: int, caplen: int) -> int:
 
 
 def _llc_print(ctx: Ctx, off: int, length: int, caplen: int) -> None:
-    """802.2 LLC: tcpdump's generic text for SAPs we do not decode further."""
+    """802.2 LLC header and a hex dump of what follows.
+
+    Not yet tcpdump's ``llc_print``: it decodes STP, SNAP (CDP, ...) and IPX
+    where this prints one approximate line (a known gap, see the issue notes).
+    """
     w = ctx.out.append
     ctx.proto = "llc"
     if caplen < 3 or length < 3:
@@ -154,12 +158,8 @@ def _llc_print(ctx: Ctx, off: int, length: int, caplen: int) -> None:
     dsap = ctx.u8(off)
     ssap = ctx.u8(off + 1)
     control = ctx.u8(off + 2)
-    if ctx.opts.eflag:
-        w("LLC, dsap Unknown (0x%02x) Individual, ssap Unknown (0x%02x) Command, ctrl 0x%02x: "
-          % (dsap & 0xFE, ssap & 0xFE, control))
-    else:
-        w("LLC, dsap Unknown (0x%02x) Individual, ssap Unknown (0x%02x) Command, ctrl 0x%02x: "
-          % (dsap & 0xFE, ssap & 0xFE, control))
+    w("LLC, dsap Unknown (0x%02x) Individual, ssap Unknown (0x%02x) Command, ctrl 0x%02x: "
+      % (dsap & 0xFE, ssap & 0xFE, control))
     default_print(ctx, off + 3, caplen - 3)
 
 

@@ -11,7 +11,8 @@ from vxlan_inspect.frames import accessor as _accessor  # noqa: F401  (registers
 from vxlan_inspect.frames.build import rows_to_frame
 from vxlan_inspect.frames.reader import expand_paths, read_file, read_packets
 from vxlan_inspect.frames.rows import packet_to_row
-from vxlan_inspect.frames.schema import COLUMNS, concat_frames, empty_frame
+from vxlan_inspect.frames.schema import COLUMNS, empty_frame
+from vxlan_inspect.frames.table import concat_frames
 
 __all__ = ["COLUMNS", "concat_frames", "empty_frame", "expand_paths", "packet_to_row", "read_file", "read_packets",
            "rows_to_frame"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from vxlan_inspect.frames.rows import Row
 from vxlan_inspect.frames.schema import CATEGORICAL, COLUMNS, NUMERIC, default_of
+from vxlan_inspect.frames.table import RawTable, assemble, code_dtype
 
 Formatter = Callable[[int], str]
 
@@ -61,7 +62,7 @@ class TableBuilder:
                 else:
                     num[key][pos] = value  # type: ignore[assignment]
 
-    def _categorical(self, name: str) -> pd.Categorical:
+    def _codes(self, name: str) -> tuple[npt.NDArray[np.signedinteger], list[str]]:
         codes = np.full(self.n, -1, dtype=np.int32)
         parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], list[str]]] = []
         names: set[str] = set()
@@ -77,25 +78,28 @@ class TableBuilder:
         names.update(extra.values())
         categories = sorted(names)
         index = {c: i for i, c in enumerate(categories)}
-        labels_index = pd.Index(categories, dtype=str)  # same dtype whether empty or not
         for rows, local, labels in parts:
             lut = np.array([index[s] for s in labels], dtype=np.int32)
             codes[rows] = lut[local]
         for pos, value in extra.items():
             codes[pos] = index[value]
-        return pd.Categorical.from_codes(codes, categories=labels_index)
+        return codes.astype(code_dtype(len(categories))), categories
+
+    def raw(self) -> RawTable:
+        """The columns as arrays (string columns as codes into sorted per-table categories)."""
+        raw = RawTable(self.n)
+        for name, dtype in COLUMNS:
+            if name == "time":
+                raw.numeric[name] = self.ts
+            elif dtype == "category":
+                raw.codes[name], raw.categories[name] = self._codes(name)
+            else:
+                raw.numeric[name] = self.num[name]
+        return raw
 
     def finish(self) -> pd.DataFrame:
         """The table, columns in schema order."""
-        data: dict[str, object] = {}
-        for name, dtype in COLUMNS:
-            if name == "time":
-                data[name] = pd.DatetimeIndex(self.ts.view("datetime64[ns]")).tz_localize("UTC")
-            elif dtype == "category":
-                data[name] = self._categorical(name)
-            else:
-                data[name] = self.num[name]
-        return pd.DataFrame(data, copy=False)
+        return assemble([self.raw()])
 
 
 def rows_to_frame(rows: Sequence[Row], capture_point: str | None = None) -> pd.DataFrame:

@@ -25,7 +25,8 @@ from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.frames.build import TableBuilder
 from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder
 from vxlan_inspect.frames.rows import packet_to_row
-from vxlan_inspect.frames.schema import NAMES, concat_frames, empty_frame
+from vxlan_inspect.frames.schema import NAMES
+from vxlan_inspect.frames.table import RawTable, assemble
 
 PathLike = str | os.PathLike[str]
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap")
@@ -67,10 +68,11 @@ def _read_pcap_bytes(path: str) -> bytearray:
     return data
 
 
-def read_file(path: str, label: str | None = None, config: DecodeConfig = DEFAULT_CONFIG,
-              progress: Progress | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The packet table of one capture file (pcap fast path; pcapng and stdin record by record)."""
+def read_raw(path: str, label: str | None = None, config: DecodeConfig = DEFAULT_CONFIG,
+             progress: Progress | None = None, columns: Sequence[str] | None = None) -> RawTable:
+    """The columns of one capture file as arrays (pcap fast path; pcapng and stdin record by record)."""
     label = label_of(path) if label is None else label
+    _check_columns(columns)
     with open_capture(path) as cap:  # raises the usual one-line errors for missing/bad files
         fmt = cap.info.format
         if fmt != "pcap" or path == "-":
@@ -81,26 +83,30 @@ def read_file(path: str, label: str | None = None, config: DecodeConfig = DEFAUL
                 rows.append(packet_to_row(pkt))
             builder = TableBuilder(len(rows))
             builder.set_rows(range(len(rows)), rows)
-            builder.add_constant("capture_point", np.arange(len(rows)), label)
-            return _select(builder.finish(), columns)
-    sniff_format(b"\xd4\xc3\xb2\xa1", path)
-    data = _read_pcap_bytes(path)
-    total = len(data) - SPAN
-    report = None if progress is None else (lambda done: progress(label, done, total))
-    builder = pcap_to_builder(data, config, report)
+    if fmt == "pcap" and path != "-":
+        sniff_format(b"\xd4\xc3\xb2\xa1", path)
+        data = _read_pcap_bytes(path)
+        total = len(data) - SPAN
+        report = None if progress is None else (lambda done: progress(label, done, total))
+        builder = pcap_to_builder(data, config, report)
+        del data
+        if progress is not None:
+            progress(label, total, total)
     builder.add_constant("capture_point", np.arange(builder.n), label)
-    if progress is not None:
-        progress(label, total, total)
-    return _select(builder.finish(), columns)
+    raw = builder.raw()
+    return raw if columns is None else raw.select(columns)
 
 
-def _select(df: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
-    if columns is None:
-        return df
-    unknown = [c for c in columns if c not in NAMES]
+def read_file(path: str, label: str | None = None, config: DecodeConfig = DEFAULT_CONFIG,
+              progress: Progress | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The packet table of one capture file (pcap fast path; pcapng and stdin record by record)."""
+    return assemble([read_raw(path, label, config, progress, columns)])
+
+
+def _check_columns(columns: Sequence[str] | None) -> None:
+    unknown = [c for c in columns or () if c not in NAMES]
     if unknown:
         raise UsageError(f"unknown column {unknown[0]!r}", hint="see docs/frames.md for the schema")
-    return df[list(columns)]
 
 
 def _labels(paths: list[str], capture_point: str | Mapping[str, str] | None) -> list[str]:
@@ -113,9 +119,9 @@ def _labels(paths: list[str], capture_point: str | Mapping[str, str] | None) -> 
     return [mapping.get(p, label_of(p)) for p in paths]
 
 
-def _read_job(args: tuple[str, str, DecodeConfig, Sequence[str] | None]) -> pd.DataFrame:
+def _read_job(args: tuple[str, str, DecodeConfig, Sequence[str] | None]) -> RawTable:
     path, label, config, columns = args
-    return read_file(path, label, config, None, columns)
+    return read_raw(path, label, config, None, columns)
 
 
 def read_packets(
@@ -148,20 +154,40 @@ def read_packets(
         raise UsageError(f"unknown engine {engine!r}", hint="use 'pandas' or 'dask'")
     if jobs is None:
         jobs = min(len(paths), os.cpu_count() or 1)
+    jobs_args = [(p, lab, config, columns) for p, lab in zip(paths, labels, strict=True)]
     if jobs <= 1 or len(paths) == 1 or "-" in paths:
-        frames = [read_file(p, lab, config, progress, columns) for p, lab in zip(paths, labels, strict=True)]
-    else:
-        import multiprocessing
+        return assemble([read_raw(p, lab, config, progress, columns) for p, lab, config, columns in jobs_args])
+    return assemble(_read_parallel(jobs_args, jobs, progress))
 
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            frames = []
-            for p, frame in zip(paths, pool.map(_read_job, [(p, lab, config, columns) for p, lab in
-                                                             zip(paths, labels, strict=True)]), strict=True):
-                frames.append(frame)
-                if progress is not None:
-                    size = os.path.getsize(p)
-                    progress(label_of(p), size, size)
-    if not frames:
-        return empty_frame()
-    return concat_frames(frames)
+
+def _read_parallel(jobs_args: list[tuple[str, str, DecodeConfig, Sequence[str] | None]], jobs: int,
+                   progress: Progress | None) -> list[RawTable]:
+    """Decode files in ``jobs - 1`` worker processes and in this one.
+
+    The workers take files from the front of the list; this process, which
+    would otherwise only wait, takes them from the back (a file whose future it
+    can still cancel is one no worker has started). Fewer results cross the
+    pipe, and no core idles while there is a file left.
+    """
+    import multiprocessing
+
+    parts: list[RawTable | None] = [None] * len(jobs_args)
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=ctx) as pool:
+        futures = [pool.submit(_read_job, a) for a in jobs_args]
+        try:
+            for i in reversed(range(len(jobs_args))):
+                if not futures[i].cancel():
+                    break
+                path, label, config, columns = jobs_args[i]
+                parts[i] = read_raw(path, label, config, progress, columns)
+            for i, future in enumerate(futures):
+                if parts[i] is None:
+                    parts[i] = future.result()
+                    if progress is not None:
+                        size = os.path.getsize(jobs_args[i][0])
+                        progress(jobs_args[i][1], size, size)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [p for p in parts if p is not None]

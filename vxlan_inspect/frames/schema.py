@@ -18,11 +18,8 @@ Rules (documented with the full table in ``docs/frames.md``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 #: (column, dtype) in table order. "category" columns hold strings.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -104,19 +101,3 @@ def empty_frame() -> pd.DataFrame:
         else:
             data[name] = np.array([], dtype=dtype)
     return pd.DataFrame(data)
-
-
-def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate packet tables, unioning categories so string columns stay categorical."""
-    frames = [f for f in frames if len(f)] or list(frames[:1]) or [empty_frame()]
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    data: dict[str, object] = {}
-    for name in frames[0].columns:
-        cols = [f[name] for f in frames]
-        if isinstance(cols[0].dtype, pd.CategoricalDtype):
-            data[name] = union_categoricals([c.array for c in cols])
-        else:
-            data[name] = np.concatenate([c.to_numpy() for c in cols]) if name != "time" else pd.concat(cols)
-    out = pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in data.items()})
-    return out

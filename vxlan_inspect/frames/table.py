@@ -1,0 +1,111 @@
+"""Packet tables as plain column arrays, and their one-step assembly into a DataFrame.
+
+A :class:`RawTable` is what one file decodes to before pandas is involved:
+numeric columns as numpy arrays and each string column as ``int32`` codes into
+that file's own sorted list of strings. It pickles as a handful of flat
+buffers, which is what worker processes send back.
+
+:func:`assemble` turns any number of them into one table in one step: the
+string lists are merged once (sorted), each file's codes are remapped through a
+lookup array, and the DataFrame is built once. Concatenating finished
+DataFrames instead would rebuild pandas' blocks per file and again at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from vxlan_inspect.frames.schema import COLUMNS, DTYPES, empty_frame
+
+
+def code_dtype(n_categories: int) -> np.dtype[np.signedinteger]:
+    """The narrowest signed integer holding codes -1 .. n_categories - 1 (pandas' own choice)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+@dataclass
+class RawTable:
+    """The columns of ``n`` packets; ``time`` is int64 nanoseconds since the epoch (UTC)."""
+
+    n: int
+    numeric: dict[str, npt.NDArray[np.generic]] = field(default_factory=dict)
+    codes: dict[str, npt.NDArray[np.signedinteger]] = field(default_factory=dict)  # -1: absent
+    categories: dict[str, list[str]] = field(default_factory=dict)  # sorted, per string column
+
+    def select(self, columns: Sequence[str]) -> RawTable:
+        """Only ``columns`` (already checked against the schema)."""
+        keep = set(columns)
+        return RawTable(self.n, {k: v for k, v in self.numeric.items() if k in keep},
+                        {k: v for k, v in self.codes.items() if k in keep},
+                        {k: v for k, v in self.categories.items() if k in keep})
+
+    def names(self) -> list[str]:
+        """Column names present, in schema order."""
+        return [name for name, _ in COLUMNS if name in self.numeric or name in self.codes]
+
+
+def raw_of_frame(df: pd.DataFrame) -> RawTable:
+    """The arrays behind a packet table (any subset of the schema's columns)."""
+    raw = RawTable(len(df))
+    for name in df.columns:
+        col = df[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            raw.codes[name] = col.cat.codes.to_numpy()
+            raw.categories[name] = [str(c) for c in col.cat.categories]
+        elif name == "time":
+            raw.numeric[name] = col.dt.tz_convert("UTC").array.asi8
+        else:
+            raw.numeric[name] = col.to_numpy(dtype=DTYPES[name])
+    return raw
+
+
+def _merged_codes(name: str, parts: Sequence[RawTable], n: int) -> pd.Categorical:
+    first = parts[0].categories[name]
+    if len(parts) == 1 and first == sorted(first):
+        categories, codes = first, parts[0].codes[name]
+    else:
+        categories = sorted(set().union(*(p.categories[name] for p in parts)))
+        index = {c: i for i, c in enumerate(categories)}
+        dtype = code_dtype(len(categories))
+        codes = np.empty(n, dtype=dtype)
+        at = 0
+        for p in parts:
+            # The last slot maps code -1 (absent) to itself.
+            lut = np.array([index[c] for c in p.categories[name]] + [-1], dtype=dtype)
+            codes[at:at + p.n] = lut[p.codes[name]]
+            at += p.n
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=str), validate=False)
+
+
+def assemble(parts: Sequence[RawTable]) -> pd.DataFrame:
+    """One table from the raw tables of several files, in order; string categories sorted and merged."""
+    if not parts:
+        return empty_frame()
+    n = sum(p.n for p in parts)
+    data: dict[str, object] = {}
+    for name in parts[0].names():
+        if name in parts[0].codes:
+            data[name] = _merged_codes(name, parts, n)
+            continue
+        arrays = [p.numeric[name] for p in parts]
+        values = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        if name == "time":
+            data[name] = pd.DatetimeIndex(values.view("datetime64[ns]")).tz_localize("UTC")
+        else:
+            data[name] = values
+    return pd.DataFrame(data, copy=False)
+
+
+def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate packet tables; string columns stay categorical, with the sorted union of categories."""
+    if not frames:
+        return empty_frame()
+    return assemble([raw_of_frame(f) for f in frames])

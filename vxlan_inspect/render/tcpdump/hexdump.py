@@ -42,3 +42,14 @@ def default_print(ctx: Ctx, off: int, length: int) -> None:
     ctx.out.append(hex_and_ascii(ctx.buf[off : off + length]))
     if truncated:
         raise Truncated
+
+
+def fallback_print(ctx: Ctx, off: int, length: int) -> None:
+    """The dump tcpdump prints for an unknown payload type, unless ``-x``, ``-X`` or ``-q`` suppress it.
+
+    (tcpdump's ``if (!ndo->ndo_suppress_default_print) ND_DEFAULTPRINT(...)`` in the
+    link-layer printers; a plain ``ND_DEFAULTPRINT`` elsewhere is :func:`default_print`.)
+    """
+    opts = ctx.opts
+    if not (opts.xflag or opts.Xflag or opts.qflag):
+        default_print(ctx, off, length)

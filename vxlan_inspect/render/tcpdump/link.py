@@ -8,20 +8,24 @@ Ethernet II header::
 
 An 802.1Q/802.1ad tag (type 0x8100, 0x88a8, 0x9100, 0x9200) inserts four
 bytes before the real type: TCI = PCP (3 bits) | DEI (1) | VID (12).
+
+A type <= 1500 is an 802.3 length and an 802.2 LLC header follows (as after
+the Jumbo type 0x8870, and a cooked capture's protocol 0x0004): see ``llc``.
 """
 
 from __future__ import annotations
 
 import socket
 
-from vxlan_inspect.render.tcpdump import arp, ip, ip6
+from vxlan_inspect.render.tcpdump import arp, ip, ip6, llc
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
-from vxlan_inspect.render.tcpdump.hexdump import default_print
+from vxlan_inspect.render.tcpdump.hexdump import default_print, fallback_print
 
 ETHERTYPE_IP = 0x0800
 ETHERTYPE_IPV6 = 0x86DD
 ETHERTYPE_ARP = 0x0806
 ETHERTYPE_REVARP = 0x8035
+ETHERTYPE_JUMBO = 0x8870
 VLAN_TYPES = frozenset({0x8100, 0x9100, 0x9200, 0x88A8})
 MAX_ETHERNET_LENGTH_VAL = 1500
 
@@ -39,6 +43,8 @@ ETHERTYPE_NAMES = {
     0x88CA: "TIPC", 0x0707: "GeoNet (old)", 0x8947: "GeoNet", 0x1111: "CALM FAST", 0x88A2: "AoE",
     0x88F7: "PTP", 0xD28B: "Arista Vendor Specific Protocol",
 }
+
+SLL_P_802_2 = 0x0004  # a cooked capture's protocol for 802.2 LLC frames
 
 SLL_PKTTYPES = {0: "In", 1: "B", 2: "M", 3: "P", 4: "Out"}
 
@@ -112,7 +118,7 @@ def ether_print(ctx: Ctx, off: int, length: int, caplen: int) -> int:
         caplen -= 4
         hdrlen += 4
     if length_type <= MAX_ETHERNET_LENGTH_VAL:
-        # 802.3 with an LLC header: we print the frame as tcpdump prints unknown LLC.
+        # 802.3: a length, then an LLC header; the length bounds what follows.
         if length_type < length:
             length = length_type
             if caplen > length:
@@ -124,10 +130,12 @@ def ether_print(ctx: Ctx, off: int, length: int, caplen: int) -> int:
         saved = ctx.end
         ctx.end = min(ctx.end, p + length)
         try:
-            _llc_print(ctx, p, length, caplen)
+            return hdrlen + _llc_or_dump(ctx, p, length, caplen, (off + 6, off))
         finally:
             ctx.end = saved
-        return hdrlen
+    if length_type == ETHERTYPE_JUMBO:
+        # Alteon jumbo frames: an LLC header follows the type (and -e prints no type).
+        return hdrlen + _llc_or_dump(ctx, p, length, caplen, (off + 6, off))
     if eflag:
         w(ether_type_print(ctx, length_type))
         if not printed_length:
@@ -139,28 +147,16 @@ def ether_print(ctx: Ctx, off: int, length: int, caplen: int) -> int:
             w("%s > %s, " % (ctx.mac(off + 6), ctx.mac(off)))
             w(ether_type_print(ctx, length_type))
             w(", length %u: " % orig_length)
-        default_print(ctx, p, caplen)
+        fallback_print(ctx, p, caplen)
     return hdrlen
 
 
-def _llc_print(ctx: Ctx, off: int, length: int, caplen: int) -> None:
-    """802.2 LLC header and a hex dump of what follows.
-
-    Not yet tcpdump's ``llc_print``: it decodes STP, SNAP (CDP, ...) and IPX
-    where this prints one approximate line (a known gap, see the issue notes).
-    """
-    w = ctx.out.append
-    ctx.proto = "llc"
-    if caplen < 3 or length < 3:
-        w("[|llc]")
-        default_print(ctx, off, caplen)
-        return
-    dsap = ctx.u8(off)
-    ssap = ctx.u8(off + 1)
-    control = ctx.u8(off + 2)
-    w("LLC, dsap Unknown (0x%02x) Individual, ssap Unknown (0x%02x) Command, ctrl 0x%02x: "
-      % (dsap & 0xFE, ssap & 0xFE, control))
-    default_print(ctx, off + 3, caplen - 3)
+def _llc_or_dump(ctx: Ctx, p: int, length: int, caplen: int, macs: llc.Macs) -> int:
+    """The LLC frame at ``p``, dumped in hex from its start when nothing knows its payload."""
+    llc_hdrlen, printed = llc.llc_print(ctx, p, length, caplen, macs)
+    if not printed:
+        fallback_print(ctx, p, caplen)
+    return llc_hdrlen
 
 
 def ether_if_print(ctx: Ctx, off: int, wirelen: int, caplen: int) -> None:
@@ -196,7 +192,9 @@ def _sll_common(ctx: Ctx, p: int, etype: int, length: int, caplen: int, hdrlen: 
     w = ctx.out.append
     while True:
         if etype <= MAX_ETHERNET_LENGTH_VAL:
-            default_print(ctx, p, caplen)
+            if etype == SLL_P_802_2:
+                return hdrlen + _llc_or_dump(ctx, p, length, caplen, None)
+            fallback_print(ctx, p, caplen)
             return hdrlen
         if etype == 0x8100:
             if caplen < 4:
@@ -222,7 +220,7 @@ def _sll_common(ctx: Ctx, p: int, etype: int, length: int, caplen: int, hdrlen: 
                     _sll2_print(ctx, start, length + hlen)
                 else:
                     _sll_print(ctx, start, length + hlen)
-            default_print(ctx, p, caplen)
+            fallback_print(ctx, p, caplen)
         return hdrlen
 
 
@@ -303,7 +301,7 @@ def null_if_print(ctx: Ctx, off: int, wirelen: int, caplen: int) -> None:
     else:
         if not ctx.opts.eflag:
             _null_hdr_print(ctx, family, wirelen)
-        default_print(ctx, off + 4, caplen - 4)
+        fallback_print(ctx, off + 4, caplen - 4)
 
 
 def raw_if_print(ctx: Ctx, off: int, wirelen: int, caplen: int) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import socket
 
 from vxlan_inspect.render.tcpdump import arp, ip, ip6, llc
-from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
+from vxlan_inspect.render.tcpdump.context import Ctx
 from vxlan_inspect.render.tcpdump.hexdump import default_print, fallback_print
 
 ETHERTYPE_IP = 0x0800
@@ -101,8 +101,10 @@ def ether_print(ctx: Ctx, off: int, length: int, caplen: int) -> int:
     printed_length = False
     while length_type in VLAN_TYPES:
         if caplen < 4 or length < 4:
+            # tcpdump prints the marker and returns (no longjmp): -x still skips the header.
             ctx.proto = "vlan"
-            raise Truncated
+            w(" [|vlan]")
+            return hdrlen + min(caplen, length)
         if eflag:
             tag = ctx.u16(p)
             w(ether_type_print(ctx, length_type))
@@ -199,8 +201,8 @@ def _sll_common(ctx: Ctx, p: int, etype: int, length: int, caplen: int, hdrlen: 
         if etype == 0x8100:
             if caplen < 4:
                 ctx.proto = "vlan"
-                ctx.ll_hdr_len += hdrlen + caplen
-                raise Truncated
+                w(" [|vlan]")
+                return hdrlen + caplen
             if ctx.opts.eflag:
                 w(tci_string(ctx.u16(p)) + ", ")
             etype = ctx.u16(p + 2)

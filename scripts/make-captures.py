@@ -19,6 +19,10 @@ vxlan device is created in the host namespace, so its UDP socket lives there, an
 into the overlay namespace, exactly as Docker does), and a "container" namespace attached
 to ``br0`` by a veth pair. VNI 256, destination port 4789 unless a capture says otherwise.
 
+The STP captures turn on the kernel's 802.1D STP: ``stp`` on two plain bridges (namespaces
+``b1``, ``b2``) joined by a veth, ``stp-vxlan`` on the overlay bridges above, so the BPDUs
+cross the tunnel. Synthetic LLC/STP edge frames come from scripts/make-llc-frames.py.
+
 After writing captures run ``python3 scripts/make-goldens.py`` to refresh tests/golden/.
 """
 
@@ -601,6 +605,124 @@ def cap_icmp6(lab: Lab) -> None:
         ping(t.containers[1], CONT_V6[0], count=2)
 
 
+# Kernel STP timers in centiseconds, at their minimums (hello 1 s, forward delay 2 s, max age
+# 6 s) so that a few seconds show the root election, ports reaching forwarding and a topology
+# change. A bridge in a non-initial namespace always runs the kernel's own 802.1D STP.
+STP_TIMERS = ("stp_state", "1", "hello_time", "100", "forward_delay", "200", "max_age", "600")
+
+
+def stp_on(ns: str, priority: int) -> None:
+    nsh(ns, "ip", "link", "set", "br0", "type", "bridge", *STP_TIMERS, "priority", str(priority))
+
+
+def cap_stp(lab: Lab) -> None:
+    """(j) two STP bridges joined by a veth: config BPDUs, the root election, TCN BPDUs and their ack.
+
+    Bridge 1 has the better priority and becomes root. Bridge 2 has a second port (an
+    unbridged veth peer), so it is designated somewhere and reports the topology change
+    (TCN) when its ports reach forwarding; the root answers with TC and TC-ACK flags.
+    """
+    b = (lab.ns("b1"), lab.ns("b2"))
+    sh("ip", "-n", b[0], "link", "add", "p0", "type", "veth", "peer", "name", "p0", "netns", b[1])
+    nsh(b[1], "ip", "link", "add", "l0", "type", "veth", "peer", "name", "l1")
+    for i, ns in enumerate(b):
+        nsh(ns, "ip", "link", "add", "br0", "type", "bridge")
+        stp_on(ns, 4096 if i == 0 else 32768)
+        nsh(ns, "ip", "link", "set", "p0", "master", "br0")
+    nsh(b[1], "ip", "link", "set", "l0", "master", "br0")
+    for dev in ("br0", "p0"):
+        nsh(b[0], "ip", "link", "set", dev, "up")
+    with tcpdump(b[0], OUT / "stp.pcap", "-i", "p0"):
+        for dev in ("l1", "l0", "br0", "p0"):
+            nsh(b[1], "ip", "link", "set", dev, "up")
+        time.sleep(7)
+
+
+def cap_stp_vxlan(lab: Lab) -> None:
+    """(k) STP on the overlay bridges: BPDUs cross the tunnel inside VXLAN (and an SLL ``-i any`` view).
+
+    The vxlan devices flood through their all-zeros FDB entry, so the BPDUs each br0 sends
+    on its vxlan0 port reach the other side. Overlay 1's bridge has the better priority.
+    Turning STP on leaves forwarding ports forwarding, so overlay 2's container port is then
+    bounced: it goes through listening and learning again, and reaching forwarding makes
+    overlay 2 send a TCN BPDU through the tunnel, which the root acknowledges.
+    """
+    t = build_overlay(lab, static=False)
+    with tcpdump(t.hosts[0], OUT / "vxlan-stp.pcap", "-i", "u0"), \
+            tcpdump(t.overlays[1], OUT / "overlay-stp-any-sll.pcap", "-i", "any", "-y", "LINUX_SLL"):
+        for i, ns in enumerate(t.overlays):
+            stp_on(ns, 4096 if i == 0 else 32768)
+        time.sleep(1.5)
+        nsh(t.overlays[1], "ip", "link", "set", "veth0", "down")
+        nsh(t.overlays[1], "ip", "link", "set", "veth0", "up")
+        time.sleep(6)
+
+
+# dig arguments for cap_dns (server 192.168.10.100 unless an @address is given).
+DIG_QUERIES: tuple[tuple[str, ...], ...] = (
+    ("web.overlay.test", "A"),
+    ("web.overlay.test", "AAAA"),
+    ("www.overlay.test", "A"),  # CNAME to web, TTL 90061 (1d1h1m1s under -vvv)
+    ("overlay.test", "MX"),  # glue A in the additional section
+    ("overlay.test", "TXT"),
+    ("_http._tcp.overlay.test", "SRV"),
+    ("-x", "192.168.10.100"),  # PTR
+    ("nx.overlay.test", "A"),  # NXDOMAIN, SOA in the authority section
+    ("web.overlay.test", "MX"),  # NODATA
+    ("overlay.test", "SOA"),
+    ("overlay.test", "NS"),
+    ("api.overlay.test", "A", "+norecurse"),  # two A records, TTL 0
+    ("web.overlay.test", "A", "+dnssec", "+nsid", "+subnet=192.168.10.0/24"),  # EDNS DO, NSID, ECS
+    ("web.overlay.test", "A", "+edns=1"),  # BADVERS (extended rcode), then dig retries with EDNS 0
+    ("big.overlay.test", "TXT", "+noedns"),  # too big for 512 bytes: TC over UDP, dig retries over TCP
+    ("web.overlay.test", "A", "+tcp"),
+    ("@fd00:10::100", "web.overlay.test", "AAAA"),  # over IPv6
+)
+MDNS_CLIENT = """
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+q = struct.pack('!HHHHHH', 0x1234, 0, 1, 0, 0, 0) + b'\\x03web\\x05local\\x00' + struct.pack('!HH', 1, 0x8001)
+s.sendto(q, (sys.argv[1], 5353)); s.recvfrom(2000)
+"""
+
+
+def cap_dns(lab: Lab) -> None:
+    """(l) DNS between containers (dig against scripts/dns_responder.py) over UDP, TCP and IPv6.
+
+    Recorded at the same time on host 1's underlay (inside VXLAN), on the server
+    container's eth0 (plain), and there again with a 96-byte snapshot (real truncation).
+    """
+    t = build_overlay(lab, static=False, cont_v6=True)
+    time.sleep(1.0)  # let link-up MLD reports pass before recording
+    server = subprocess.Popen(
+        ["ip", "netns", "exec", t.containers[0], sys.executable, str(ROOT / "scripts" / "dns_responder.py"),
+         CONT_V4[0], CONT_V6[0]],
+        stdout=subprocess.PIPE, text=True,
+    )
+    lab.processes.append(server)
+    assert server.stdout is not None
+    if server.stdout.readline().strip() != "ready":
+        raise RuntimeError("DNS responder did not start")
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(tcpdump(t.hosts[0], OUT / "vxlan-dns.pcap", "-i", "u0"))
+        stack.enter_context(tcpdump(t.containers[0], OUT / "dns.pcap", "-i", "eth0"))
+        stack.enter_context(tcpdump(t.containers[0], OUT / "dns-snap96.pcap", "-i", "eth0", "-s", "96"))
+        for args in DIG_QUERIES:
+            server_arg = () if args[0].startswith("@") else (f"@{CONT_V4[0]}",)
+            res = nsh(t.containers[1], "dig", "+tries=1", "+time=2", *server_arg, *args, check=False)
+            if res.returncode != 0:
+                raise RuntimeError(f"dig {' '.join(args)} failed: {res.stdout}{res.stderr}")
+        nsh(t.containers[1], sys.executable, "-c", MDNS_CLIENT, CONT_V4[0])
+
+
+def cap_dns_edges(lab: Lab) -> None:
+    """(m) crafted DNS edge cases (scripts/dns_edge_frames.py); no namespaces, no traffic."""
+    del lab
+    from dns_edge_frames import write_edge_pcap
+
+    write_edge_pcap(OUT / "dns-edges.pcap")
+
+
 CAPTURES: dict[str, Callable[[Lab], None]] = {
     "icmp": cap_icmp,
     "arp": cap_arp,
@@ -611,6 +733,10 @@ CAPTURES: dict[str, Callable[[Lab], None]] = {
     "mtu": cap_mtu,
     "flannel": cap_flannel,
     "icmp6": cap_icmp6,
+    "dns": cap_dns,
+    "dns-edges": cap_dns_edges,
+    "stp": cap_stp,
+    "stp-vxlan": cap_stp_vxlan,
 }
 
 

@@ -141,8 +141,9 @@ def frames() -> list[tuple[bytes, int]]:
                / UDP(sport=46926, dport=4789) / VXLAN(vni=256, flags=0x08)
                / Raw(pad60(dot3(llc(0x12, 0x12, 0x03) + b"inner")))), 0),
     ]
-    inner_bpdu = bytes(Ether(dst="02:00:c0:a8:01:05", src="02:00:c0:a8:01:04") / IP(src="192.168.1.4", dst="192.168.1.5")
-                       / UDP(sport=46926, dport=4789) / VXLAN(vni=256, flags=0x08) / Raw(pad60(dot3(stp_llc + config))))
+    inner_bpdu = bytes(Ether(dst="02:00:c0:a8:01:05", src="02:00:c0:a8:01:04")
+                       / IP(src="192.168.1.4", dst="192.168.1.5") / UDP(sport=46926, dport=4789)
+                       / VXLAN(vni=256, flags=0x08) / Raw(pad60(dot3(stp_llc + config))))
     out.append((inner_bpdu, 50 + 14 + 3 + 24))
     return out
 

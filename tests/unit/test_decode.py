@@ -28,8 +28,8 @@ def _ip(b: bytes) -> str:
 def _dpkt_fields(buf: bytes, ports: set[int]) -> list[tuple[str, object]]:
     """Fields an independent decoder (dpkt) finds, outermost first, inner frames after VXLAN."""
     out: list[tuple[str, object]] = []
-    eth = dpkt.ethernet.Ethernet(buf)
-    while True:
+    eth = _dpkt_ether(buf, out)
+    while eth is not None:
         out.append(("ether", (eth.src.hex(":"), eth.dst.hex(":"))))
         for tag in getattr(eth, "vlan_tags", []) or []:
             out.append(("vlan", tag.id))
@@ -54,7 +54,21 @@ def _dpkt_fields(buf: bytes, ports: set[int]) -> list[tuple[str, object]]:
             return out
         body = bytes(tr.data)
         out.append(("vxlan", int.from_bytes(body[4:7], "big")))
-        eth = dpkt.ethernet.Ethernet(body[8:])
+        eth = _dpkt_ether(body[8:], out)
+    return out
+
+
+def _dpkt_ether(buf: bytes, out: list[tuple[str, object]]) -> dpkt.ethernet.Ethernet | None:
+    """dpkt's Ethernet frame, or None (after noting its addresses) when dpkt cannot parse its payload.
+
+    dpkt decodes an 802.3 frame's LLC payload too, and its STP class needs a full 35-byte
+    BPDU: a 4-byte TCN BPDU (tcpdump's ``STP 802.1d, Topology Change``) makes it raise.
+    """
+    try:
+        return dpkt.ethernet.Ethernet(buf)
+    except dpkt.UnpackError:
+        out.append(("ether", (buf[6:12].hex(":"), buf[0:6].hex(":"))))
+        return None
 
 
 def _our_fields(packet) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]

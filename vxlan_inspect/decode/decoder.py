@@ -120,6 +120,8 @@ class _Walker:
             self.ipv6(off)
         elif etype == 0x0806 or etype == 0x8035:
             self.arp(off)
+        elif etype <= 1500:
+            self.payload(off, self.end, "802.2")  # 802.3: a length, then LLC (render/tcpdump/llc.py prints it)
         else:
             self.payload(off, self.end, "ethertype 0x%04x" % etype)
 

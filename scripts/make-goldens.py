@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Produce tests/golden/expected/*.out by running REAL tcpdump on every case of tests/golden/cases.
 
-    sudo python3 scripts/make-goldens.py          # from the project root
+    sudo python3 scripts/make-goldens.py              # from the project root: every case
+    sudo python3 scripts/make-goldens.py dns vxlan-dns  # only cases whose name starts so
 
 Root is needed because SLL2 captures are read inside a fresh network namespace (named
 ``vgld<hex>``, deleted afterwards; see tests/golden/golden_harness.py). Before running the
@@ -76,7 +77,12 @@ def rewrite_vxlan_port(src: Path, dst: Path, old: int = 8472, new: int = 4789) -
 
 
 def main() -> int:
+    prefixes = tuple(sys.argv[1:])
     cases = gh.load_cases(gh.GOLDEN / "cases", gh.GOLDEN / "expected")
+    if prefixes:
+        cases = [c for c in cases if c.name.startswith(prefixes)]
+        if not cases:
+            raise SystemExit(f"make-goldens: no case name starts with {' or '.join(prefixes)}")
     for pcap in sorted({c.pcap for c in cases if c.special_8472}):
         case = next(c for c in cases if c.pcap == pcap and c.special_8472)
         n = rewrite_vxlan_port(pcap, case.rewritten_pcap)

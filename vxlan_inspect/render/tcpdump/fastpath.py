@@ -6,8 +6,8 @@ echo. For those, with the default display options (no ``-e``, ``-v``, ``-q``,
 ``-x``), :func:`format_fast` produces the same text as the full printers, in a
 fraction of the time: one ``struct`` unpack per header group and memoised
 address strings. Anything else - truncation, padding, options, fragments,
-other protocols, any length that does not add up - returns ``None`` and goes
-through the full printers. ``tests/unit/test_fastpath.py`` checks the two
+other protocols (DNS included, even as the outer UDP port), any length that does
+not add up - returns ``None`` and goes through the full printers. ``tests/unit/test_fastpath.py`` checks the two
 agree on every shipped capture and on generated packets.
 """
 
@@ -22,6 +22,8 @@ _INNER_IP = struct.Struct("!BxHxxHxBxx4s4sBBxxHH")  # 28 bytes
 _ARP = struct.Struct("!HHBBH6s4s6s4s")  # 28 bytes
 _PLAIN_ICMP = struct.Struct("!HBxHxxHxBxx4s4sBBxxHH")  # from offset 12: eth type + ip + icmp
 
+# tcpdump tries DNS (53) and mDNS (5353) before VXLAN: an outer UDP port among these is not ours.
+_DNS_PORTS = frozenset({53, 5353})
 _outer_cache: dict[tuple[bytes, bytes, int, int, int, int], str] = {}
 _ip_pair_cache: dict[bytes, str] = {}
 _arp_cache: dict[bytes, str] = {}
@@ -90,7 +92,7 @@ def _vxlan_icmp(buf: bytes, off: int, wirelen: int, vxlan_ports: frozenset[int])
             or ulen != tot - 20 or itype_eth != 0x0800 or ivhl != 0x45 or itot != wirelen - 64
             or ifrag & 0x3FFF or iproto != 1 or (itype != 8 and itype != 0)):
         return None
-    if sport not in vxlan_ports and dport not in vxlan_ports:
+    if (sport not in vxlan_ports and dport not in vxlan_ports) or sport in _DNS_PORTS or dport in _DNS_PORTS:
         return None
     key = (src, dst, sport, dport, vflags, vni_word, isrc, idst, itype, ident, itot)
     head = _flow_cache.get(key)
@@ -118,7 +120,8 @@ def format_fast(buf: bytes, off: int, caplen: int, wirelen: int, vxlan_ports: fr
     if etype != 0x0800 or vhl != 0x45 or tot != wirelen - 14 or frag & 0x3FFF:
         return None
     if proto == 17:
-        if ulen != tot - 20 or (sport not in vxlan_ports and dport not in vxlan_ports):
+        if (ulen != tot - 20 or (sport not in vxlan_ports and dport not in vxlan_ports)
+                or sport in _DNS_PORTS or dport in _DNS_PORTS):
             return None
         inner = _inner(buf, off + 50, ulen - 16)
         if inner is None:

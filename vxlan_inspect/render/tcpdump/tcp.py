@@ -14,13 +14,15 @@
     |           Checksum            |         Urgent Pointer        |
     +-------------------------------+-------------------------------+
 
-Like tcpdump, sequence numbers after the handshake are printed relative to
+Payloads: HTTP's first line (ports 80, 8080) and DNS with its two-byte length prefix
+(port 53). Like tcpdump, sequence numbers after the handshake are printed relative to
 the first ones seen for the connection (state kept per printing context).
 """
 
 from __future__ import annotations
 
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
+from vxlan_inspect.render.tcpdump.domain import NAMESERVER_PORT, domain_print
 
 _FLAGS = ((0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."), (0x20, "U"), (0x40, "E"),
           (0x80, "W"))
@@ -32,6 +34,10 @@ M32 = 0xFFFFFFFF
 
 class _BadOpt(Exception):
     pass
+
+
+class _TruncOpt(Exception):
+    """An option's data ran past the capture (tcpdump's ``ND_TCHECK_LEN`` in ``LENCHECK``)."""
 
 
 def _flags(f: int) -> str:
@@ -62,7 +68,8 @@ def _options(ctx: Ctx, cp: int, hlen: int, rev: bool, thseq: int, thack: int) ->
             def lencheck(n: int, hlen: int = hlen, cp: int = cp) -> None:
                 if n > hlen:
                     raise _BadOpt
-                ctx.need(cp, n)
+                if cp + n > ctx.end:
+                    raise _TruncOpt
 
             name = _OPT_NAMES.get(opt)
             w(name if name is not None else "unknown-%u" % opt)
@@ -135,7 +142,9 @@ def _options(ctx: Ctx, cp: int, hlen: int, rev: bool, thseq: int, thack: int) ->
         if ch:
             w("]")
         raise _Done from None
-    except Truncated:
+    except _TruncOpt:
+        # goto trunc: tcpdump prints the marker and returns (a GET_ failure, reading an
+        # option's kind or length byte, is a longjmp instead: Truncated propagates).
         w(" [|tcp]")
         if ch:
             w(">")
@@ -161,15 +170,17 @@ def tcp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
         src, dst = ctx.ip4(iph + 12), ctx.ip4(iph + 16)
         own = ctx.u8(iph + 9) == 6
     if off + 4 > ctx.end:
-        w("%s > %s:" % (src, dst))
-        raise Truncated
+        w("%s > %s: [|tcp]" % (src, dst))
+        return
     sport = (buf[off] << 8) | buf[off + 1]
     dport = (buf[off + 2] << 8) | buf[off + 3]
     if own:
         w("%s.%u > %s.%u: " % (src, sport, dst, dport))
     else:
         w("%u > %u: " % (sport, dport))
-    ctx.need(off, 20)
+    if off + 20 > ctx.end:
+        w(" [|tcp]")  # ND_TCHECK_SIZE: goto trunc, a return (not a longjmp)
+        return
     hlen = (buf[off + 12] >> 4) * 4
     if hlen < 20:
         w(" tcp %u [bad hdr length %u - too short, < 20]" % ((length - hlen) & M32, hlen))
@@ -255,9 +266,16 @@ def tcp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
         w(": ")
         ctx.proto = "http"
         txtproto_print(ctx, off + header_len, length, _HTTP_CMDS, True)
+    elif (sport == NAMESERVER_PORT or dport == NAMESERVER_PORT) and not (
+            sport in _PRINTED_BEFORE_DNS or dport in _PRINTED_BEFORE_DNS):
+        domain_print(ctx, off + header_len, length, True, False)
 
 
 _HTTP_PORTS = frozenset({80, 8080})
+# Ports print-tcp.c tests before DNS (FTP, SSH, Telnet, SMTP, whois, BGP, RTSP, PPTP, Redis,
+# OpenFlow, BEEP): their printers win, and we do not decode them. (NetBIOS 139 and SMB 445
+# come first only in builds with ENABLE_SMB, which Debian's tcpdump 4.99.3 is not.)
+_PRINTED_BEFORE_DNS = frozenset({21, 22, 23, 25, 43, 179, 554, 1723, 6379, 6633, 6653, 8554, 10288})
 _HTTP_CMDS = frozenset({
     "GET", "PUT", "COPY", "HEAD", "LOCK", "MOVE", "POLL", "POST", "BCOPY", "BMOVE", "MKCOL", "TRACE", "LABEL",
     "MERGE", "DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE", "NOTIFY", "BDELETE", "CONNECT", "OPTIONS",

@@ -1,4 +1,5 @@
-"""UDP (RFC 768) and the VXLAN header inside it (RFC 7348, with the GBP extension).
+"""UDP (RFC 768), the VXLAN header inside it (RFC 7348, with the GBP extension), and the
+dispatch to DNS (port 53) and multicast DNS (5353), which tcpdump checks before VXLAN.
 
 VXLAN header::
 
@@ -17,6 +18,7 @@ I clear prints ``[invalid]``, and the inner frame is decoded either way.
 from __future__ import annotations
 
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
+from vxlan_inspect.render.tcpdump.domain import MULTICASTDNS_PORT, NAMESERVER_PORT, domain_print
 
 
 def _addr_print(ctx: Ctx, iph: int, sport: int, dport: int) -> None:
@@ -102,6 +104,13 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
             else:
                 w("[udp sum ok] ")
     if not opts.qflag:
+        # print-udp.c's port order: DNS and mDNS come before VXLAN.
+        if sport == NAMESERVER_PORT or dport == NAMESERVER_PORT:
+            domain_print(ctx, cp, length, False, False)
+            return
+        if sport == MULTICASTDNS_PORT or dport == MULTICASTDNS_PORT:
+            domain_print(ctx, cp, length, False, True)
+            return
         ports = opts.vxlan_ports
         if sport in ports or dport in ports:
             vxlan_print(ctx, cp, length)

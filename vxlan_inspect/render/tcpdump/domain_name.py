@@ -1,0 +1,222 @@
+"""DNS names (RFC 1035 4.1.4) as tcpdump's ``print-domain.c`` walks and prints them.
+
+A name is a run of labels ended by a zero byte or by a compression pointer::
+
+    +--+--+--+--+--+--+--+--+
+    | 0  0|  length (1-63)  |  then that many bytes of the label
+    +--+--+--+--+--+--+--+--+
+    | 1  1|       offset ...|  ... 14 bits, from the start of the DNS header
+    +--+--+--+--+--+--+--+--+
+    | 0  1|   ELT (6 bits)  |  EDNS0 extended label; ELT 1 is a bit-string label
+    +--+--+--+--+--+--+--+--+  (RFC 2673: a bit count, then the bits)
+    | 1  0|    (reserved)   |
+    +--+--+--+--+--+--+--+--+
+
+Like tcpdump, a pointer must point strictly before the previous one (BIND's rule), which
+bounds every walk: no loop can come back. Functions return the offset just past what they
+read, or ``None`` where tcpdump's return ``NULL`` (the caller then prints `` [|domain]``);
+reading past the capture where tcpdump uses a ``GET_`` macro raises :class:`Truncated`.
+Offsets are absolute offsets into ``ctx.buf``; ``bp`` is where the DNS header starts.
+"""
+
+from __future__ import annotations
+
+from vxlan_inspect.render.tcpdump.context import Ctx
+
+MAXCDNAME = 255  # longest name tcpdump prints before <DOMAIN NAME TOO LONG>
+
+_CHARS = []
+for _c in range(256):
+    _prefix = ""
+    _b = _c
+    if _b > 0x7F:
+        _b &= 0x7F
+        _prefix = "M-"
+    if not 0x20 <= _b <= 0x7E:
+        _b ^= 0x40
+        _prefix += "^"
+    _CHARS.append(_prefix + chr(_b))
+CHARS: tuple[str, ...] = tuple(_CHARS)
+"""tcpdump's ``fn_print_char`` for every byte value: ``M-`` for high bytes, ``^X`` for controls."""
+del _CHARS, _c, _b, _prefix
+
+
+def safe_text(raw: bytes) -> str:
+    """Bytes as ``fn_print_char`` prints them one by one."""
+    if raw.isascii():
+        s = raw.decode("ascii")
+        if s.isprintable():
+            return s
+    return "".join([CHARS[c] for c in raw])
+
+
+def printn(ctx: Ctx, cp: int, n: int) -> bool:
+    """tcpdump's ``nd_printn``: print up to ``n`` bytes, stopping at the capture's end.
+
+    Returns True when the capture ended first (not all ``n`` bytes were there).
+    """
+    avail = ctx.end - cp
+    k = n if n <= avail else max(avail, 0)
+    if k:
+        ctx.out.append(safe_text(ctx.buf[cp : cp + k]))
+    return k != n
+
+
+def ns_nskip(ctx: Ctx, cp: int) -> int | None:
+    """The offset just past the name at ``cp`` (a pointer ends it), or None if not captured."""
+    buf = ctx.buf
+    end = ctx.end
+    if cp >= end:
+        return None
+    i = buf[cp]
+    cp += 1
+    while i:
+        kind = i & 0xC0
+        if kind == 0xC0:
+            return cp + 1
+        if kind == 0x40:
+            if i & 0x3F != 1:
+                return None
+            if cp >= end:
+                return None
+            bitlen = buf[cp] or 256
+            cp += 1 + (bitlen + 7) // 8
+        elif kind == 0x80:
+            return None
+        else:
+            cp += i
+        if cp >= end:
+            return None
+        i = buf[cp]
+        cp += 1
+    return cp
+
+
+def _labellen(ctx: Ctx, cp: int) -> int:
+    """The length of the label item at ``cp`` (a pointer's first byte as is), or -1."""
+    if cp >= ctx.end:
+        return -1
+    i = ctx.buf[cp]
+    kind = i & 0xC0
+    if kind == 0x40:
+        elt = i & 0x3F
+        if elt != 1:
+            ctx.out.append("<ELT %d>" % elt)
+            return -1
+        if cp + 1 >= ctx.end:
+            return -1
+        bitlen = ctx.buf[cp + 1] or 256
+        return (bitlen + 7) // 8 + 1
+    if kind == 0x80:
+        ctx.out.append("<BAD LABEL TYPE>")
+        return -1
+    return i
+
+
+def _blabel_print(ctx: Ctx, cp: int) -> int | None:
+    """An RFC 2673 bit-string label at ``cp`` (its bit count byte): ``\\[xHEX/BITS]``."""
+    if cp >= ctx.end:
+        return None
+    w = ctx.out.append
+    bitlen = ctx.buf[cp] or 256
+    lim = cp + 1 + (bitlen + 3) // 4
+    w("\\[x")
+    bitp = cp + 1
+    b = bitlen
+    while bitp < lim and b > 7:
+        w("%02x" % ctx.u8(bitp))
+        b -= 8
+        bitp += 1
+    if b > 4:
+        w("%02x" % (ctx.u8(bitp) & (0xFF << (8 - b)) & 0xFF))
+    elif b > 0:
+        w("%1x" % ((ctx.u8(bitp) >> 4) & (0x0F << (4 - b)) & 0x0F))
+    w("/%u]" % bitlen)
+    return lim
+
+
+def fqdn_print(ctx: Ctx, cp: int, bp: int) -> int | None:
+    """Print the name at ``cp`` (``example.com.``), following pointers relative to ``bp``.
+
+    Returns the offset just past the name where it sits (not where pointers led), or None.
+    """
+    w = ctx.out.append
+    buf = ctx.buf
+    end = ctx.end
+    ln = _labellen(ctx, cp)
+    if ln < 0:
+        return None
+    max_offset = (cp - bp) & 0xFFFFFFFF  # unsigned in tcpdump: huge when bp lies ahead
+    i = buf[cp]
+    cp += 1
+    rp = -1  # tcpdump's NULL until known
+    compressed = False
+    if i & 0xC0 != 0xC0:
+        rp = cp + ln
+    if i == 0:
+        w(".")
+        return rp
+    name_chars = 0
+    while i and cp < end:
+        kind = i & 0xC0
+        if kind == 0xC0:
+            if not compressed:
+                rp = cp + 1
+                compressed = True
+            offset = ((i << 8) | buf[cp]) & 0x3FFF
+            if offset >= max_offset:
+                w("<BAD PTR>")
+                return None
+            max_offset = offset
+            cp = bp + offset
+            if cp >= end:
+                return None
+            i = buf[cp]
+            ln = _labellen(ctx, cp)
+            if ln < 0:
+                return None
+            cp += 1
+            continue
+        if kind == 0x40:
+            elt = i & 0x3F
+            if elt != 1:
+                w("<ELT %u>" % elt)
+                return None
+            if _blabel_print(ctx, cp) is None:
+                return None
+        elif kind == 0x80:
+            w("<BAD LABEL TYPE>")
+            return None
+        else:
+            if name_chars + ln <= MAXCDNAME:
+                if printn(ctx, cp, ln):
+                    return None
+            elif name_chars < MAXCDNAME and printn(ctx, cp, MAXCDNAME - name_chars):
+                return None
+            name_chars += ln
+        cp += ln
+        if name_chars <= MAXCDNAME:
+            w(".")
+        name_chars += 1
+        if cp >= end:
+            return None
+        i = buf[cp]
+        ln = _labellen(ctx, cp)
+        if ln < 0:
+            return None
+        cp += 1
+        if not compressed:
+            rp += ln + 1
+    if name_chars > MAXCDNAME:
+        w("<DOMAIN NAME TOO LONG>")
+    return rp if rp >= 0 else None
+
+
+def ns_cprint(ctx: Ctx, cp: int) -> int | None:
+    """A <character-string> (length byte, then bytes), printed without quotes."""
+    if cp >= ctx.end:
+        return None
+    n = ctx.buf[cp]
+    if printn(ctx, cp + 1, n):
+        return None
+    return cp + 1 + n

@@ -108,7 +108,7 @@ def llc_print(ctx: Ctx, p: int, length: int, caplen: int, macs: Macs) -> tuple[i
     dsap_field = ctx.u8(p)
     ssap_field = ctx.u8(p + 1)
     control = ctx.u8(p + 2)
-    is_u = control & 3 == 3
+    is_u = (control & 3) == 3  # U frame: one control byte
     if is_u:
         hdrlen = 3
     else:

@@ -1,10 +1,21 @@
-"""Keep the matching records of a block of classic-pcap records (the bulk path of ``read``)."""
+"""Keep the matching records of a block of classic-pcap records (the bulk path of ``read``).
+
+Two ways to ask the same memo (:mod:`vxlan_inspect.filter.memo`):
+:meth:`RecordKeeper.decide` answers a whole block with numpy from the shapes
+already learned, and :attr:`RecordKeeper.one` answers one record (learning
+what it has not seen). Loops that walk the records anyway
+(``PacketFormatter.format_block``) take the block's answers first and ask
+``one`` only where the answer is unknown.
+"""
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
 
 if TYPE_CHECKING:
     from vxlan_inspect.filter import Filter
@@ -13,62 +24,66 @@ _LE = struct.Struct("<II")
 _BE = struct.Struct(">II")
 
 
-def record_keeper(flt: Filter, linktype: int) -> Callable[[bytes, int, int, int], bool]:
-    """``keep(data, pos, caplen, wirelen)``: does the record whose pcap header is at ``pos`` match?
+class RecordKeeper:
+    """Does a record of this capture's link type match ``flt``?"""
 
-    The same memo as :func:`select_records`, for loops that already walk the records
-    (``PacketFormatter.format_block``), so the records are not walked twice.
-    """
-    memo = flt.memo(linktype)
-    by_len = memo.by_len
-    learn = memo.learn
-    evaluate = memo.evaluate
+    __slots__ = ("memo", "one")
 
-    def keep(data: bytes, pos: int, caplen: int, wirelen: int) -> bool:
-        if memo.enabled:
-            memo.lookups += 1
-            shapes = by_len.get(caplen)
-            if shapes is not None:
-                for shape_unpack, table in shapes:
-                    ok = table.get(shape_unpack(data, pos + 8))
-                    if ok is not None:
-                        return ok
-            return learn(data, pos + 16, caplen, wirelen)
-        return evaluate(data[pos + 16 : pos + 16 + caplen], wirelen)
+    def __init__(self, flt: Filter, linktype: int) -> None:
+        memo = self.memo = flt.memo(linktype)
+        by_len = memo.by_len
+        learn = memo.learn
+        evaluate = memo.evaluate
 
-    return keep
+        def one(data: bytes, pos: int, caplen: int, wirelen: int) -> bool:
+            """The record whose pcap header is at ``pos``."""
+            if memo.enabled:
+                memo.lookups += 1
+                shapes = by_len.get(caplen)
+                if shapes is not None:
+                    for shape_unpack, table in shapes:
+                        ok = table.get(shape_unpack(data, pos + 8))
+                        if ok is not None:
+                            return ok
+                return learn(data, pos + 16, caplen, wirelen)
+            return evaluate(data[pos + 16 : pos + 16 + caplen], wirelen)
+
+        self.one: Callable[[bytes, int, int, int], bool] = one
+
+    def decide(self, data: bytes, offsets: list[int], order: str) -> list[int]:
+        """Per record (by its header position in ``data``): 1 keep, 0 drop, -1 unknown (ask :attr:`one`)."""
+        if not self.memo.enabled or not self.memo.vector:
+            return [-1] * len(offsets)
+        decided: npt.NDArray[np.int8] = self.memo.decide_block(data, np.array(offsets, dtype=np.int64), order)
+        return decided.tolist()  # type: ignore[no-any-return]
+
+
+def record_keeper(flt: Filter, linktype: int) -> RecordKeeper:
+    """The keeper of ``flt`` for records of ``linktype`` (one memo per filter and link type)."""
+    return RecordKeeper(flt, linktype)
 
 
 def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
     """See :meth:`Filter.select_block`."""
     unpack = (_LE if order == "<" else _BE).unpack_from
-    memo = flt.memo(linktype)
-    by_len = memo.by_len
-    learn = memo.learn
-    evaluate = memo.evaluate
+    keeper = record_keeper(flt, linktype)
+    one = keeper.one
+    offsets = [0] * count
+    pos = 0
+    for i in range(count):
+        offsets[i] = pos
+        pos += 16 + unpack(data, pos + 8)[0]
+    decided = keeper.decide(data, offsets, order)
     keep: list[int] = []
     pos = 0
     last = -1
     all_kept = True
     kept = 0
-    for _ in range(count):
+    for i in range(count):
         caplen, wirelen = unpack(data, pos + 8)
-        start = pos + 16
-        end = start + caplen
-        ok = None
-        if memo.enabled:
-            memo.lookups += 1
-            shapes = by_len.get(caplen)
-            if shapes is not None:
-                for shape_unpack, table in shapes:
-                    ok = table.get(shape_unpack(data, pos + 8))
-                    if ok is not None:
-                        break
-            if ok is None:
-                ok = learn(data, start, caplen, wirelen)
-        else:
-            ok = evaluate(data[start:end], wirelen)
-        if ok:
+        end = pos + 16 + caplen
+        d = decided[i]
+        if d > 0 or (d < 0 and one(data, pos, caplen, wirelen)):
             kept += 1
             last = pos
             if not all_kept:

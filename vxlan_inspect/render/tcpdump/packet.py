@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from vxlan_inspect.render.tcpdump import link
 from vxlan_inspect.render.tcpdump.context import Ctx, Options, Truncated
@@ -18,6 +19,16 @@ from vxlan_inspect.render.tcpdump.hexdump import hex_and_ascii, hex_only
 MAXIMUM_SNAPLEN = 262144
 
 LinkPrinter = Callable[[Ctx, int, int, int], None]
+
+
+class Keeper(Protocol):
+    """Selects records of a block (``vxlan_inspect.filter.block.RecordKeeper`` is one)."""
+
+    one: Callable[[bytes, int, int, int], bool]
+
+    def decide(self, data: bytes, offsets: list[int], order: str) -> list[int]:
+        """Per record header position: 1 keep, 0 drop, -1 ask ``one(data, header_pos, caplen, wirelen)``."""
+        ...
 
 #: Link-layer printers by linktype (explicit table, no import-time registration).
 LINK_PRINTERS: dict[int, LinkPrinter] = {
@@ -162,12 +173,13 @@ class PacketFormatter:
 
     def format_block(
         self, data: bytes, count: int, first_index: int, order: str, nano_file: bool, linktype: int,
-        keep: Callable[[bytes, int, int, int], bool] | None = None,
+        keep: Keeper | None = None,
     ) -> str:
         """Format ``count`` whole classic-pcap records packed in ``data``; one line per packet.
 
-        ``keep(data, header_pos, caplen, wirelen)``, when given, selects the records to print
-        (a filter); ``self.kept`` then tells how many were printed.
+        ``keep``, when given, selects the records to print (a filter: its answers for the
+        block, then ``keep.one(data, header_pos, caplen, wirelen)`` where those are unknown);
+        ``self.kept`` then tells how many were printed.
         """
         opts = self.opts
         hdr = (_HDR_LE if order == "<" else _HDR_BE).unpack_from
@@ -191,13 +203,35 @@ class PacketFormatter:
         cached_sec = -1
         sec_text = ""
         kept = 0
-        for _ in range(count):
-            sec, frac, caplen, wirelen = hdr(data, pos)
-            rec = pos
-            start = pos + 16
-            pos = start + caplen
-            if keep is not None and not keep(data, rec, caplen, wirelen):
-                continue
+        heads: list[tuple[int, int, int, int]] | None = None
+        offsets: list[int] = []
+        decided: list[int] = []
+        one = None
+        if keep is not None:  # walk the headers first, so the filter answers the whole block at once
+            heads = []
+            head_app, off_app = heads.append, offsets.append
+            for _ in range(count):
+                head = hdr(data, pos)
+                head_app(head)
+                off_app(pos)
+                pos += 16 + head[2]
+            decided = keep.decide(data, offsets, order)
+            one = keep.one
+        for k in range(count):
+            if heads is None:
+                sec, frac, caplen, wirelen = hdr(data, pos)
+                start = pos + 16
+                pos = start + caplen
+            else:
+                d = decided[k]
+                if d == 0:
+                    continue
+                sec, frac, caplen, wirelen = heads[k]
+                rec = offsets[k]
+                if d < 0 and not one(data, rec, caplen, wirelen):  # type: ignore[misc]
+                    continue
+                start = rec + 16
+                pos = start + caplen
             kept += 1
             if plain:
                 text = fast(data, start, caplen, wirelen, ports)

@@ -21,7 +21,7 @@ to ``br0`` by a veth pair. VNI 256, destination port 4789 unless a capture says 
 
 The STP captures turn on the kernel's 802.1D STP: ``stp`` on two plain bridges (namespaces
 ``b1``, ``b2``) joined by a veth, ``stp-vxlan`` on the overlay bridges above, so the BPDUs
-cross the tunnel. Synthetic LLC/STP edge frames come from scripts/make-llc-frames.py.
+cross the tunnel. ``llc-edges`` writes crafted LLC/SNAP/STP frames (scripts/llc_edge_frames.py).
 
 After writing captures run ``python3 scripts/make-goldens.py`` to refresh tests/golden/.
 """
@@ -723,6 +723,14 @@ def cap_dns_edges(lab: Lab) -> None:
     write_edge_pcap(OUT / "dns-edges.pcap")
 
 
+def cap_llc_edges(lab: Lab) -> None:
+    """(n) crafted LLC/SNAP/STP edge cases (scripts/llc_edge_frames.py); no namespaces, no traffic."""
+    del lab
+    from llc_edge_frames import write_llc_pcap
+
+    write_llc_pcap(OUT / "llc-edges.pcap")
+
+
 CAPTURES: dict[str, Callable[[Lab], None]] = {
     "icmp": cap_icmp,
     "arp": cap_arp,
@@ -737,6 +745,7 @@ CAPTURES: dict[str, Callable[[Lab], None]] = {
     "dns-edges": cap_dns_edges,
     "stp": cap_stp,
     "stp-vxlan": cap_stp_vxlan,
+    "llc-edges": cap_llc_edges,
 }
 
 

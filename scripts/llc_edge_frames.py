@@ -1,23 +1,20 @@
-#!/usr/bin/env python3
-"""Write captures/basic/llc-edges.pcap: synthetic 802.2 LLC / SNAP / STP frames for the edge cases.
+"""Crafted 802.2 LLC / SNAP / STP frames for captures/basic/llc-edges.pcap (``make-captures.py llc-edges``).
 
-    python3 scripts/make-llc-frames.py      # from the project root; no root needed
-
-The real STP traffic is in stp.pcap, vxlan-stp.pcap and overlay-stp-any-sll.pcap (made by
-scripts/make-captures.py). This file adds what a Linux bridge never sends: RSTP, MSTP
-(with MSTI records and an MCID name needing escapes), SPB, PVST+ and RFC 2684 BPDUs over
-SNAP, SNAP with other OUIs, unknown SAPs (U, S and I frames, XID), IP over SAP 0x06, the
-Jumbo ethertype 0x8870, a VLAN-tagged 802.3 frame, invalid and truncated BPDUs, and an LLC
-frame inside VXLAN. Frames are built with scapy (BPDU bodies with struct, field by field);
-the file is written directly so that timestamps are fixed and records can be cut short
-(caplen < wirelen), which makes the output reproducible byte for byte. The expected text of
-every golden on it comes from real tcpdump (scripts/make-goldens.py).
+Also runs on its own, without root: ``python3 scripts/llc_edge_frames.py``. The real STP
+traffic is in stp.pcap, vxlan-stp.pcap and overlay-stp-any-sll.pcap (``make-captures.py
+stp stp-vxlan``). This file adds what a Linux bridge never sends: RSTP, MSTP (with MSTI
+records and an MCID name needing escapes), SPB, PVST+ and RFC 2684 BPDUs over SNAP, SNAP
+with other OUIs, unknown SAPs (U, S and I frames, XID), IP over SAP 0x06, the Jumbo
+ethertype 0x8870, a VLAN-tagged 802.3 frame, invalid and truncated BPDUs, and LLC frames
+inside VXLAN. Frames are built with scapy (BPDU bodies with struct, field by field); the
+file is written directly so that timestamps are fixed and records can be cut short
+(caplen < wirelen): it is the same on every run. The expected text of every golden on it
+comes from real tcpdump (scripts/make-goldens.py).
 """
 
 from __future__ import annotations
 
 import struct
-import sys
 from pathlib import Path
 
 from scapy.layers.inet import ICMP, IP, UDP
@@ -148,20 +145,15 @@ def frames() -> list[tuple[bytes, int]]:
     return out
 
 
-def write_pcap(path: Path, records: list[tuple[bytes, int]]) -> None:
+def write_llc_pcap(path: Path) -> int:
+    """Write the frames as a classic pcap (Ethernet, microseconds) at ``path``; return their count."""
     parts = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)]
-    for i, (frame, caplen) in enumerate(records):
+    for i, (frame, caplen) in enumerate(frames()):
         data = frame[:caplen] if caplen else frame
         parts.append(struct.pack("<IIII", BASE_TS + i, i * 1000, len(data), len(frame)) + data)
     path.write_bytes(b"".join(parts))
-
-
-def main() -> int:
-    records = frames()
-    write_pcap(OUT, records)
-    print(f"make-llc-frames: {OUT.relative_to(ROOT)}: {len(records)} frames", file=sys.stderr)
-    return 0
+    return len(parts) - 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print(f"llc_edge_frames: {OUT.relative_to(ROOT)}: {write_llc_pcap(OUT)} frames")

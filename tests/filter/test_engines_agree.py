@@ -78,7 +78,8 @@ def test_block_selection_equals_record_by_record(expr: str, order: str) -> None:
 
 
 @pytest.mark.parametrize("expr", ["vni 256", "udp port 4789", "vxlan and inner (icmp or arp)", "inner icmp",
-                                  "inner host 192.168.10.100", "not arp", "vxlan and inner ether dst ff:ff:ff:ff:ff:ff"])
+                                  "inner host 192.168.10.100", "not arp", "vxlan and inner broadcast",
+                                  "inner multicast"])
 def test_block_answers_are_the_record_answers(expr: str) -> None:
     """The vectorised answers (after learning) equal the per-record ones, record for record."""
     frames = []

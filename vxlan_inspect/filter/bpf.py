@@ -103,6 +103,10 @@ class _Asm:
             offs = {"src": (6,), "dst": (0,)}.get(node.dir, (6, 0))
             tests = [lambda y, f, o=o: self.bytes_eq(o, node.addr, y, f) for o in offs]
             (self.all_of if node.dir == "and" else self.any_of)(tests, yes, no)
+        elif isinstance(node, n.EtherMulticast):
+            if not self.ether:
+                raise Unsupported("multicast on a link type without Ethernet addresses")
+            self.rel(n.Rel("!=", n.BinOp("&", n.Load("ether", n.Num(0), 1), n.Num(1)), n.Num(0)), yes, no)
         elif isinstance(node, n.Port):
             self.port(node, yes, no)
         elif isinstance(node, n.Rel):

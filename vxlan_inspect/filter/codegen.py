@@ -88,6 +88,8 @@ class _Gen:
         if isinstance(node, n.EtherHost):
             c = self.const(node.addr)
             return f"({L}[1] and {self.pair(f'b[{L}[0]+6:{L}[0]+12]', f'b[{L}[0]:{L}[0]+6]', node.dir, c)})"
+        if isinstance(node, n.EtherMulticast):
+            return f"({L}[1] and (b[{L}[0]] & 1) == 1)"
         if isinstance(node, n.Net):
             return self.net(node, L)
         if isinstance(node, n.Port):

@@ -76,6 +76,11 @@ class EtherHost:
 
 
 @dataclass(frozen=True, slots=True)
+class EtherMulticast:
+    """``[ether] multicast``: the group bit of the Ethernet destination (``ether[0] & 1 != 0``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Net:
     """``[ip|ip6|arp|rarp] [dir] net ADDR/LEN`` (``addr`` already masked)."""
 
@@ -164,5 +169,6 @@ class Neg:
     operand: Arith
 
 
-Node = And | Or | Not | Inner | Proto | ProtoNum | Host | EtherHost | Net | Port | Vlan | Vni | Vtep | Rel
+Node = (And | Or | Not | Inner | Proto | ProtoNum | Host | EtherHost | EtherMulticast | Net | Port | Vlan | Vni | Vtep
+        | Rel)
 Arith = Num | Len | Load | BinOp | Neg

@@ -241,6 +241,8 @@ class Parser:
                 if proto not in ("ip", "ip6"):
                     raise self.fail(f"'proto' after {proto!r}: only 'ip proto' and 'ip6 proto'", first)
                 return n.ProtoNum(proto, self.proto_number())
+        if self.is_word("broadcast", "multicast"):
+            return self.cast(proto)
         dir_ = self.direction()
         if self.is_word("vtep"):
             if proto is not None:
@@ -267,6 +269,23 @@ class Parser:
         type_ = type_ or "host"
         self.last = (proto, dir_, type_)
         return self.value_primitive(proto, dir_, type_)
+
+    def cast(self, proto: str | None) -> n.Node:
+        """``[ether|ip|ip6] broadcast|multicast``, spelled with the primitives libpcap uses for them."""
+        tok = self.take()
+        if proto not in (None, "ether", "ip", "ip6"):
+            raise self.fail(f"'{proto} {tok.text}': only ether, ip and ip6 have {tok.text} addresses", tok)
+        if proto in (None, "ether"):
+            if tok.text == "broadcast":
+                return n.EtherHost("dst", b"\xff" * 6)
+            return n.EtherMulticast()
+        if tok.text == "broadcast":
+            if proto == "ip6":
+                raise self.fail("'ip6 broadcast': IPv6 has no broadcast address; try 'ip6 multicast'", tok)
+            raise self.fail("netmask not known, so 'ip broadcast' not supported (as in tcpdump reading a file)", tok)
+        if proto == "ip":
+            return n.And(n.Proto("ip"), n.Rel(">=", n.Load("ip", n.Num(16), 1), n.Num(224)))
+        return n.And(n.Proto("ip6"), n.Rel("==", n.Load("ip6", n.Num(24), 1), n.Num(255)))
 
     def value_follows(self) -> bool:
         tok = self.tok

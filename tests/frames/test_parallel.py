@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from frames_helpers import ROOT
@@ -37,3 +40,31 @@ def test_dask_localcluster_equals_pandas() -> None:
         assert ddf.npartitions == len(FILES)
         got = concat_frames([ddf.compute()])
     pd.testing.assert_frame_equal(got, read_packets(FILES, jobs=1))
+
+
+def test_a_bad_file_among_many_raises_and_leaves_no_shared_memory(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pcap"
+    bad.write_bytes(b"not a capture at all, just text\n")
+    before = set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
+    with pytest.raises(InputError):
+        read_packets([*FILES, bad, *FILES], jobs=2)
+    after = set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
+    assert not {n for n in after - before if n.startswith("vxlan-inspect-")}
+
+
+def test_worker_tables_come_back_through_shared_memory() -> None:
+    from vxlan_inspect.frames.reader import read_raw
+    from vxlan_inspect.frames.table import Shipped, ship, unship
+
+    raw = read_raw(str(FILES[0]))
+    shipped = ship(raw)
+    if os.path.isdir("/dev/shm"):
+        assert isinstance(shipped, Shipped) and os.path.exists(shipped.path)
+    back = unship(shipped)
+    if isinstance(shipped, Shipped):
+        assert not os.path.exists(shipped.path)
+    assert back.n == raw.n and back.categories == raw.categories
+    for name, arr in raw.numeric.items():
+        assert (back.numeric[name] == arr).all() and back.numeric[name].dtype == arr.dtype
+    for name, arr in raw.codes.items():
+        assert (back.codes[name] == arr).all() and back.codes[name].dtype == arr.dtype

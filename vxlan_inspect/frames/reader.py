@@ -26,7 +26,7 @@ from vxlan_inspect.frames.build import TableBuilder
 from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder
 from vxlan_inspect.frames.rows import packet_to_row
 from vxlan_inspect.frames.schema import NAMES
-from vxlan_inspect.frames.table import RawTable, assemble
+from vxlan_inspect.frames.table import RawTable, Shipped, assemble, ship, unship
 
 PathLike = str | os.PathLike[str]
 CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".cap")
@@ -119,9 +119,9 @@ def _labels(paths: list[str], capture_point: str | Mapping[str, str] | None) -> 
     return [mapping.get(p, label_of(p)) for p in paths]
 
 
-def _read_job(args: tuple[str, str, DecodeConfig, Sequence[str] | None]) -> RawTable:
+def _read_job(args: tuple[str, str, DecodeConfig, Sequence[str] | None]) -> RawTable | Shipped:
     path, label, config, columns = args
-    return read_raw(path, label, config, None, columns)
+    return ship(read_raw(path, label, config, None, columns))
 
 
 def read_packets(
@@ -166,8 +166,9 @@ def _read_parallel(jobs_args: list[tuple[str, str, DecodeConfig, Sequence[str] |
 
     The workers take files from the front of the list; this process, which
     would otherwise only wait, takes them from the back (a file whose future it
-    can still cancel is one no worker has started). Fewer results cross the
-    pipe, and no core idles while there is a file left.
+    can still cancel is one no worker has started). Fewer results cross
+    between processes, and no core idles while there is a file left. A worker's
+    table comes back through a file in ``/dev/shm`` (:func:`~vxlan_inspect.frames.table.ship`).
     """
     import multiprocessing
 
@@ -183,11 +184,14 @@ def _read_parallel(jobs_args: list[tuple[str, str, DecodeConfig, Sequence[str] |
                 parts[i] = read_raw(path, label, config, progress, columns)
             for i, future in enumerate(futures):
                 if parts[i] is None:
-                    parts[i] = future.result()
+                    parts[i] = unship(future.result())
                     if progress is not None:
                         size = os.path.getsize(jobs_args[i][0])
                         progress(jobs_args[i][1], size, size)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
+            for i, future in enumerate(futures):  # tables shipped but never taken: free their files
+                if parts[i] is None and future.done() and not future.cancelled() and future.exception() is None:
+                    unship(future.result())
             raise
     return [p for p in parts if p is not None]

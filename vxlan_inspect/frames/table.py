@@ -13,6 +13,8 @@ DataFrames instead would rebuild pandas' blocks per file and again at the end.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -50,6 +52,58 @@ class RawTable:
     def names(self) -> list[str]:
         """Column names present, in schema order."""
         return [name for name, _ in COLUMNS if name in self.numeric or name in self.codes]
+
+
+_SHM = "/dev/shm"
+
+
+@dataclass
+class Shipped:
+    """A :class:`RawTable` written to a file in shared memory by a worker process (see :func:`ship`)."""
+
+    path: str
+    n: int
+    layout: list[tuple[str, str, int, int]]  # name, dtype, byte offset, length
+    categories: dict[str, list[str]]
+
+
+def ship(raw: RawTable) -> RawTable | Shipped:
+    """Hand ``raw`` to the parent process through a file in ``/dev/shm`` instead of the result pipe.
+
+    The parent maps the file (:func:`unship`), so its columns are copied once, straight into
+    the final table, instead of being pickled, piped and unpickled. Falls back to ``raw``
+    itself (sent through the pipe) when there is no ``/dev/shm`` or no room in it.
+    """
+    if not os.path.isdir(_SHM):
+        return raw
+    fd, path = tempfile.mkstemp(prefix="vxlan-inspect-", suffix=".cols", dir=_SHM)
+    try:
+        layout = []
+        with os.fdopen(fd, "wb") as f:
+            for name, arr in (*raw.numeric.items(), *raw.codes.items()):
+                arr = np.ascontiguousarray(arr)
+                layout.append((name, arr.dtype.str, f.tell(), len(arr)))
+                f.write(arr.data)
+    except OSError:
+        os.unlink(path)
+        return raw
+    return Shipped(path, raw.n, layout, raw.categories)
+
+
+def unship(item: RawTable | Shipped) -> RawTable:
+    """The table a worker shipped; its file is unlinked at once (the mapping keeps the data)."""
+    if isinstance(item, RawTable):
+        return item
+    try:
+        size = os.path.getsize(item.path)
+        buf = np.memmap(item.path, mode="r") if size else np.zeros(0, dtype=np.uint8)
+    finally:
+        os.unlink(item.path)
+    raw = RawTable(item.n, categories=item.categories)
+    for name, dtype, offset, length in item.layout:
+        arr = np.frombuffer(buf, dtype=np.dtype(dtype), count=length, offset=offset)
+        (raw.codes if name in item.categories else raw.numeric)[name] = arr
+    return raw
 
 
 def raw_of_frame(df: pd.DataFrame) -> RawTable:

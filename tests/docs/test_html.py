@@ -39,3 +39,23 @@ def test_html_reprs() -> None:
     assert "VXLAN (vxlan, bytes 42–49)" in packet.vxlan._repr_html_()  # type: ignore[union-attr]
     side = fields_side_by_side_html(packet)
     assert side.index("outer: underlay") < side.index("inner: the container")
+
+
+def test_traces_and_state_tables_display_themselves_in_notebooks() -> None:
+    from vxlan_inspect.explain import explain_bundle
+    from vxlan_inspect.state.snapshot import load_snapshots
+
+    bundle = ROOT / "captures/bundles/healthy-ping"
+    trace = explain_bundle(bundle).traces[0]
+    page = trace._repr_html_()
+    assert "verdict: delivered" in page and page.count("<tr") == len(trace.steps) + 1
+    snapshot = load_snapshots(sorted((bundle / "snapshots/before").glob("docker-1.*.txt")))
+    assert any(ns.fdb for ns in snapshot.namespaces) and any(ns.neigh for ns in snapshot.namespaces)
+    page = snapshot._repr_html_()
+    for ns in snapshot.namespaces:
+        assert f"namespace {ns.name}" in page
+        if ns.fdb:
+            assert f"fdb ({len(ns.fdb)})" in page and ns.fdb[0].mac in page
+        if ns.neigh:
+            assert f"neigh ({len(ns.neigh)})" in page
+    assert ns._repr_html_() in page

@@ -153,6 +153,12 @@ class Trace:
     steps: tuple[Step, ...]
     verdict: Verdict
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: the numbered steps with their evidence, then the verdict."""
+        from vxlan_inspect.render.html import trace_html
+
+        return trace_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class HostInfo:

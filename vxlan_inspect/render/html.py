@@ -263,6 +263,36 @@ def table_html(entries: Any, *, columns: list[str] | None = None, caption: str =
     return f"<table style='font-size:12px'>{cap}<tr>{head}</tr>{body}</table>"
 
 
+_NAMESPACE_COLUMNS = {
+    "link": ["ifindex", "ifname", "link_type", "info_kind", "address", "mtu", "master", "operstate"],
+    "fdb": ["mac", "ifname", "dst", "vni", "port", "vlan", "master", "state", "flags"],
+    "neigh": ["dst", "dev", "lladdr", "state", "flags"],
+    "addr": ["ifname", "family", "local", "prefixlen"],
+    "route": ["dst", "gateway", "dev", "protocol", "scope", "prefsrc"],
+}
+
+
+def namespace_html(ns: Any) -> str:
+    """A ``NamespaceState``: one table per non-empty kind (links, FDB, neighbours, addresses, routes)."""
+    parts = [f"<div><b>namespace {html.escape(ns.name)}</b></div>"]
+    for kind, columns in _NAMESPACE_COLUMNS.items():
+        rows = ns.table(kind)
+        if rows:
+            present = [c for c in columns if any(getattr(r, c, None) not in (None, "", ()) for r in rows)]
+            parts.append(table_html(rows, columns=present, caption=f"{kind} ({len(rows)})"))
+    for warning in ns.warnings:
+        parts.append(f"<div style='color:#a61c00'>{html.escape(warning)}</div>")
+    return "".join(parts)
+
+
+def snapshot_html(snapshot: Any) -> str:
+    """A ``Snapshot``: host, time and versions, then :func:`namespace_html` per namespace."""
+    facts = [f"{k} {v}" for k, v in (("host", snapshot.host), ("time", snapshot.time),
+                                     ("kernel", snapshot.kernel), ("iproute2", snapshot.iproute2)) if v]
+    head = f"<div>{html.escape(', '.join(facts))}</div>" if facts else ""
+    return head + "".join(namespace_html(ns) for ns in snapshot.namespaces)
+
+
 _STATUS_COLOURS = {"ok": "#d9ead3", "fail": "#f4cccc", "warn": "#fff2cc", "unknown": "#eeeeee"}
 
 
@@ -294,4 +324,4 @@ def trace_html(trace: Any) -> str:
 
 
 __all__ = ["INNER_COLOURS", "OUTER_COLOURS", "FieldSpan", "field_spans", "fields_side_by_side_html",
-           "hexdump_html", "layer_html", "packet_html", "table_html", "trace_html"]
+           "hexdump_html", "layer_html", "namespace_html", "packet_html", "snapshot_html", "table_html", "trace_html"]

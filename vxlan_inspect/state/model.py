@@ -243,6 +243,12 @@ class NamespaceState:
         """The vxlan devices of this namespace."""
         return tuple(lk for lk in self.link if lk.vxlan is not None or lk.info_kind == "vxlan")
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: one table per non-empty table kind."""
+        from vxlan_inspect.render.html import namespace_html
+
+        return namespace_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
@@ -260,6 +266,12 @@ class Snapshot:
             if ns.name == name:
                 return ns
         return None
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: the host line, then each namespace's tables."""
+        from vxlan_inspect.render.html import snapshot_html
+
+        return snapshot_html(self)
 
 
 # --- JSON conversion (iproute2 spelling) -------------------------------------

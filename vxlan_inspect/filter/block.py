@@ -67,36 +67,25 @@ def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: i
     """See :meth:`Filter.select_block`."""
     unpack = (_LE if order == "<" else _BE).unpack_from
     keeper = record_keeper(flt, linktype)
-    one = keeper.one
-    offsets = [0] * count
+    positions = [0] * (count + 1)
     pos = 0
     for i in range(count):
-        offsets[i] = pos
+        positions[i] = pos
         pos += 16 + unpack(data, pos + 8)[0]
-    decided = keeper.decide(data, offsets, order)
-    keep: list[int] = []
-    pos = 0
-    last = -1
-    all_kept = True
-    kept = 0
-    for i in range(count):
-        caplen, wirelen = unpack(data, pos + 8)
-        end = pos + 16 + caplen
-        d = decided[i]
-        if d > 0 or (d < 0 and one(data, pos, caplen, wirelen)):
-            kept += 1
-            last = pos
-            if not all_kept:
-                keep.append(pos)
-                keep.append(end)
-        elif all_kept:
-            all_kept = False
-            if pos:
-                keep.append(0)
-                keep.append(pos)
-        pos = end
-    if all_kept:
-        return data, count, last
+    positions[count] = pos
+    offsets = np.array(positions, dtype=np.int64)
+    decided = keeper.memo.decide_block(data, offsets[:count], order)
+    one = keeper.one
+    for i in np.flatnonzero(decided < 0).tolist():
+        caplen, wirelen = unpack(data, positions[i] + 8)
+        decided[i] = one(data, positions[i], caplen, wirelen)
+    keep = decided.astype(np.bool_)
+    if keep.all():
+        return data, count, positions[count - 1] if count else -1
+    if not keep.any():
+        return b"", 0, -1
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]  # runs of kept records: [start, end)
     mv = memoryview(data)
-    out = b"".join([mv[keep[i] : keep[i + 1]] for i in range(0, len(keep), 2)])
-    return out, kept, last
+    runs = zip(offsets[starts].tolist(), offsets[ends].tolist(), strict=True)
+    return b"".join([mv[a:b] for a, b in runs]), int(keep.sum()), positions[int(ends[-1]) - 1]

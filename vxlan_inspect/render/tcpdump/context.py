@@ -54,6 +54,10 @@ class Ctx:
     out: list[str] = field(default_factory=list)
     tcp_seq: dict[tuple[bytes, bytes, int], tuple[int, int]] = field(default_factory=dict)
     tcp_acks: int = 0  # TCP segments that used the relative-sequence table
+    # DNS name walks already done in the current message (see domain_name.fqdn_print):
+    # (bp, offset, max pointer offset, characters printed) -> (out start, out stop, ok)
+    dns_names: dict[tuple[int, int, int, int], tuple[int, int, bool]] = field(default_factory=dict)
+    dns_runs: dict[int, int] = field(default_factory=dict)  # label -> end of its run of labels
 
     def need(self, off: int, n: int) -> None:
         """Raise :class:`Truncated` unless ``n`` bytes at ``off`` were captured."""

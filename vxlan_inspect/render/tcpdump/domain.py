@@ -132,6 +132,8 @@ def domain_print(ctx: Ctx, bp: int, length: int, over_tcp: bool, is_mdns: bool) 
     """Print the DNS message at ``bp`` of ``length`` bytes (after TCP's length prefix if any)."""
     w = ctx.out.append
     ctx.proto = "domain"
+    ctx.dns_names.clear()
+    ctx.dns_runs.clear()
     if over_tcp:
         if length < 2:
             w(" [DNS over TCP: length %u < 2] (invalid)" % length)

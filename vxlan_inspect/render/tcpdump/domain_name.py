@@ -140,24 +140,50 @@ def fqdn_print(ctx: Ctx, cp: int, bp: int) -> int | None:
 
     Returns the offset just past the name where it sits (not where pointers led), or None.
     """
-    w = ctx.out.append
-    buf = ctx.buf
-    end = ctx.end
     ln = _labellen(ctx, cp)
     if ln < 0:
         return None
     max_offset = (cp - bp) & 0xFFFFFFFF  # unsigned in tcpdump: huge when bp lies ahead
-    i = buf[cp]
+    i = ctx.buf[cp]
     cp += 1
-    rp = -1  # tcpdump's NULL until known
-    compressed = False
-    if i & 0xC0 != 0xC0:
-        rp = cp + ln
     if i == 0:
-        w(".")
-        return rp
+        ctx.out.append(".")
+        return cp
+    return _walk(ctx, bp, cp, i, ln, max_offset, cp + ln if i & 0xC0 != 0xC0 else -1)
+
+
+def _walk(ctx: Ctx, bp: int, cp: int, i: int, ln: int, max_offset: int, rp: int) -> int | None:
+    """The label loop of :func:`fqdn_print`; ``i`` is the item byte before ``cp``.
+
+    Once a pointer has been followed, what is printed from a loop state on depends only on
+    (position, pointer bound, characters printed so far, capped at 256): such states are
+    remembered per message in ``ctx.dns_names`` with the output they produced, so that many
+    names pointing into one long chain of labels or pointers cost one walk, not one each
+    (tcpdump walks each in C; without this a crafted 64 KiB message takes seconds here).
+    """
+    out = ctx.out
+    w = out.append
+    buf = ctx.buf
+    end = ctx.end
+    cache = ctx.dns_names
+    visited: list[tuple[tuple[int, int, int, int], int]] = []
+    compressed = False
     name_chars = 0
-    while i and cp < end:
+    ok = False
+    while True:
+        if not i or cp >= end:
+            if name_chars > MAXCDNAME:
+                w("<DOMAIN NAME TOO LONG>")
+            ok = True
+            break
+        if compressed:
+            key = (bp, cp, max_offset, name_chars if name_chars <= MAXCDNAME else MAXCDNAME + 1)
+            hit = cache.get(key)
+            if hit is not None:
+                start, stop, ok = hit
+                out.extend(out[start:stop])
+                break
+            visited.append((key, len(out)))
         kind = i & 0xC0
         if kind == 0xC0:
             if not compressed:
@@ -166,50 +192,91 @@ def fqdn_print(ctx: Ctx, cp: int, bp: int) -> int | None:
             offset = ((i << 8) | buf[cp]) & 0x3FFF
             if offset >= max_offset:
                 w("<BAD PTR>")
-                return None
+                break
             max_offset = offset
             cp = bp + offset
             if cp >= end:
-                return None
+                break
             i = buf[cp]
             ln = _labellen(ctx, cp)
             if ln < 0:
-                return None
+                break
             cp += 1
             continue
         if kind == 0x40:
-            elt = i & 0x3F
-            if elt != 1:
-                w("<ELT %u>" % elt)
-                return None
+            if i & 0x3F != 1:
+                w("<ELT %u>" % (i & 0x3F))
+                break
             if _blabel_print(ctx, cp) is None:
-                return None
+                break
         elif kind == 0x80:
             w("<BAD LABEL TYPE>")
-            return None
+            break
+        elif name_chars > MAXCDNAME:
+            # Nothing more is printed: jump over the plain labels that follow in one step.
+            q = _run_end(ctx, cp - 1)
+            if q >= end:
+                break
+            i = buf[q]
+            ln = _labellen(ctx, q)
+            if ln < 0:
+                break
+            cp = q + 1
+            if not compressed:
+                rp = cp + ln
+            continue
         else:
             if name_chars + ln <= MAXCDNAME:
                 if printn(ctx, cp, ln):
-                    return None
+                    break
             elif name_chars < MAXCDNAME and printn(ctx, cp, MAXCDNAME - name_chars):
-                return None
+                break
             name_chars += ln
         cp += ln
         if name_chars <= MAXCDNAME:
             w(".")
         name_chars += 1
         if cp >= end:
-            return None
+            break
         i = buf[cp]
         ln = _labellen(ctx, cp)
         if ln < 0:
-            return None
+            break
         cp += 1
         if not compressed:
             rp += ln + 1
-    if name_chars > MAXCDNAME:
-        w("<DOMAIN NAME TOO LONG>")
-    return rp if rp >= 0 else None
+    stop = len(out)
+    for key, start in visited:
+        cache[key] = (start, stop, ok)
+    return rp if ok and rp >= 0 else None
+
+
+def _run_end(ctx: Ctx, p: int) -> int:
+    """Where the walk stops skipping plain labels, from the plain label whose length is at ``p``.
+
+    That is the first item after it that is not a plain non-empty label with a byte after it
+    (the root, a pointer, another label type, or a label that ends the capture), or a
+    position at or past the capture's end. Results are kept per message in ``ctx.dns_runs``.
+    """
+    runs = ctx.dns_runs
+    buf = ctx.buf
+    end = ctx.end
+    path = []
+    q = p + 1 + buf[p]
+    while q < end:
+        known = runs.get(q)
+        if known is not None:
+            q = known
+            break
+        b = buf[q]
+        if b == 0 or b & 0xC0 or q + 1 >= end:
+            break
+        path.append(q)
+        q += 1 + b
+    runs[p] = q
+    for pos in path:
+        runs[pos] = q
+    return q
 
 
 def ns_cprint(ctx: Ctx, cp: int) -> int | None:

@@ -20,13 +20,13 @@ and converted by :func:`~vxlan_inspect.frames.rows.packet_to_row`.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from vxlan_inspect.capture.pcap import HEADER_LEN, parse_header
-from vxlan_inspect.capture.record import LINKTYPE_ETHERNET, MAXIMUM_SNAPLEN
+from vxlan_inspect.capture.record import LINKTYPE_ETHERNET, MAXIMUM_SNAPLEN, Record
 from vxlan_inspect.decode.decoder import DecodeConfig, decode_packet
 from vxlan_inspect.errors import CaptureTruncatedError
 from vxlan_inspect.frames.build import TableBuilder, format_ipv4, format_mac
@@ -272,4 +272,33 @@ def pcap_to_builder(data: bytearray, config: DecodeConfig, progress: Progress | 
                             wirelen=int(b.num["wirelen"][i]), config=config)
         rows_out.append(packet_to_row(pkt))
     b.set_rows(slow.tolist(), rows_out)
+    return b
+
+
+_NS_PCAP_HEADER = struct.Struct("<IHHiIII")  # magic, version, thiszone, sigfigs, snaplen, linktype
+_NS_MAGIC = 0xA1B23C4D
+_RECORD_HEADER = struct.Struct("<IIII")
+
+
+def records_to_builder(records: Sequence[Record], config: DecodeConfig) -> TableBuilder:
+    """Decode records from any reader (pcapng, stdin) through the columnar path when it can.
+
+    Records of one link type whose timestamps fit a nanosecond pcap are packed
+    into an in-memory classic pcap and take :func:`pcap_to_builder`; anything
+    else (several link types, a timestamp before 1970) is decoded record by record.
+    """
+    linktypes = {r.linktype for r in records}
+    if len(linktypes) == 1 and all(0 <= r.ts_ns < (1 << 32) * 1_000_000_000 for r in records):
+        parts = [_NS_PCAP_HEADER.pack(_NS_MAGIC, 2, 4, 0, 0, MAXIMUM_SNAPLEN, linktypes.pop())]
+        pack = _RECORD_HEADER.pack
+        for r in records:
+            sec, nsec = divmod(r.ts_ns, 1_000_000_000)
+            parts.append(pack(sec, nsec, r.caplen, r.wirelen))
+            parts.append(r.data)
+        parts.append(bytes(SPAN))
+        return pcap_to_builder(bytearray(b"".join(parts)), config)
+    rows = [packet_to_row(decode_packet(r.data, r.linktype, index=r.index, ts_ns=r.ts_ns, wirelen=r.wirelen,
+                                        config=config)) for r in records]
+    b = TableBuilder(len(rows))
+    b.set_rows(range(len(rows)), rows)
     return b

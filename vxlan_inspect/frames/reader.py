@@ -20,11 +20,9 @@ import pandas as pd
 
 from vxlan_inspect.capture import open_capture
 from vxlan_inspect.capture.reader import sniff_format
-from vxlan_inspect.decode.decoder import DEFAULT_CONFIG, DecodeConfig, decode_packet
+from vxlan_inspect.decode.decoder import DEFAULT_CONFIG, DecodeConfig
 from vxlan_inspect.errors import InputError, UsageError
-from vxlan_inspect.frames.build import TableBuilder
-from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder
-from vxlan_inspect.frames.rows import packet_to_row
+from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder, records_to_builder
 from vxlan_inspect.frames.schema import NAMES
 from vxlan_inspect.frames.table import RawTable, Shipped, assemble, ship, unship
 
@@ -70,19 +68,18 @@ def _read_pcap_bytes(path: str) -> bytearray:
 
 def read_raw(path: str, label: str | None = None, config: DecodeConfig = DEFAULT_CONFIG,
              progress: Progress | None = None, columns: Sequence[str] | None = None) -> RawTable:
-    """The columns of one capture file as arrays (pcap fast path; pcapng and stdin record by record)."""
+    """The columns of one capture file as arrays.
+
+    A classic pcap file is read whole and decoded by the columnar path; pcapng
+    and stdin are read record by record and then go the same way
+    (:func:`~vxlan_inspect.frames.columnar.records_to_builder`).
+    """
     label = label_of(path) if label is None else label
     _check_columns(columns)
     with open_capture(path) as cap:  # raises the usual one-line errors for missing/bad files
         fmt = cap.info.format
         if fmt != "pcap" or path == "-":
-            rows = []
-            for rec in cap:
-                pkt = decode_packet(rec.data, rec.linktype, index=rec.index, ts_ns=rec.ts_ns,
-                                    wirelen=rec.wirelen, config=config)
-                rows.append(packet_to_row(pkt))
-            builder = TableBuilder(len(rows))
-            builder.set_rows(range(len(rows)), rows)
+            builder = records_to_builder(list(cap), config)
     if fmt == "pcap" and path != "-":
         sniff_format(b"\xd4\xc3\xb2\xa1", path)
         data = _read_pcap_bytes(path)

@@ -11,6 +11,7 @@ import pytest
 from frames_helpers import BAD, BASIC, BUNDLES, ROOT, reference_frame
 
 import vxlan_inspect.frames.columnar as columnar
+from vxlan_inspect.capture import open_capture
 from vxlan_inspect.errors import CaptureTruncatedError, VxlanInspectError
 from vxlan_inspect.frames import COLUMNS, read_packets
 from vxlan_inspect.frames.schema import empty_frame
@@ -150,3 +151,47 @@ def test_several_files_and_directory_labels() -> None:
     seq = read_packets(bundle, jobs=1)
     pd.testing.assert_frame_equal(df, seq)
     assert isinstance(df["ip_src"].dtype, pd.CategoricalDtype)
+
+
+def _write_pcapng(path: Path, interfaces: list[int], records: list[tuple[int, int, bytes, int]]) -> None:
+    """A little-endian pcapng: one section, ``interfaces`` (link types, ns resolution), EPBs."""
+    import struct
+
+    def block(btype: int, body: bytes) -> bytes:
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", btype, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+
+    out = [block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))]
+    for linktype in interfaces:  # option if_tsresol = 9 (nanoseconds), then opt_endofopt
+        out.append(block(1, struct.pack("<HHI", linktype, 0, 262144) + struct.pack("<HHB3x", 9, 1, 9) + b"\0" * 4))
+    for iface, ts_ns, data, wirelen in records:
+        out.append(block(6, struct.pack("<IIIII", iface, ts_ns >> 32, ts_ns & 0xFFFFFFFF, len(data), wirelen) + data))
+    path.write_bytes(b"".join(out))
+
+
+def test_pcapng_takes_the_columnar_path_and_equals_the_pcap(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    source = ROOT / "captures/basic/vxlan-icmp.pcap"
+    with open_capture(source) as cap:
+        records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
+    ng = tmp_path / "vxlan-icmp.pcapng"
+    _write_pcapng(ng, [1], records)
+    calls = []
+    real = columnar.decode_packet
+    monkeypatch.setattr(columnar, "decode_packet", lambda *a, **k: calls.append(1) or real(*a, **k))
+    pd.testing.assert_frame_equal(read_packets(ng, jobs=1), read_packets(source, jobs=1))
+    assert len(calls) < len(records) // 2  # most went the columnar way
+
+
+def test_pcapng_with_two_link_types_is_decoded_record_by_record(tmp_path: Path) -> None:
+    sll2 = ROOT / "captures/basic/overlay-any-sll2.pcap"
+    eth = ROOT / "captures/basic/vxlan-arp.pcap"
+    records = []
+    for iface, path in enumerate((eth, sll2)):
+        with open_capture(path) as cap:
+            records += [(iface, r.ts_ns, r.data, r.wirelen) for r in cap]
+    ng = tmp_path / "mixed.pcapng"
+    _write_pcapng(ng, [1, 276], records)
+    got = read_packets(ng, jobs=1)
+    pd.testing.assert_frame_equal(got, reference_frame(ng, "mixed"))
+    assert set(got["linktype"]) == {1, 276}

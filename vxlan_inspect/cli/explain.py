@@ -9,10 +9,7 @@ from typing import Annotated
 
 import typer
 
-from vxlan_inspect.decode import DecodeConfig
 from vxlan_inspect.errors import UsageError
-from vxlan_inspect.explain import explain_inputs, explanation_to_json, load_bundle, load_explicit
-from vxlan_inspect.render.trace import format_markdown, format_mermaid, format_text, render_tree
 
 FORMATS = ("text", "tree", "markdown", "json", "mermaid")
 
@@ -48,6 +45,11 @@ def explain(
     vxlan_port: Annotated[list[int] | None, typer.Option("--vxlan-port", help="Extra VXLAN UDP port.")] = None,
 ) -> None:
     """Explain every ICMP echo flow and unanswered ARP in a bundle or in explicit captures and dumps."""
+    # Imported here: the other commands (read above all) should not pay for numpy at start-up.
+    from vxlan_inspect.decode import DecodeConfig
+    from vxlan_inspect.explain import explain_inputs, explanation_to_json, load_bundle, load_explicit
+    from vxlan_inspect.render.trace import format_markdown, format_mermaid, format_text, render_tree
+
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use " + ", ".join(FORMATS))
     if bundle and (capture or state):

@@ -7,14 +7,14 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from vxlan_inspect.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 FilesArg = Annotated[list[str], typer.Argument(help="Capture files (pcap/pcapng) or directories of them.",
                                                show_default=False)]
@@ -43,6 +43,9 @@ class _Reporter:
         if self.progress is None:
             if time.monotonic() - self.start < 1.0 or done >= total:
                 return
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                                      TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self.progress.start()
@@ -71,6 +74,9 @@ def _records(table: Any) -> list[dict[str, Any]]:
 
 
 def _show(table: Any, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=True)
     view = Table(title=title)
     for col in table.columns:

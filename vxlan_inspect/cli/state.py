@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.state.collect import collect_snapshot
@@ -28,6 +26,9 @@ from vxlan_inspect.state.snapshot import (
 )
 from vxlan_inspect.state.vxlan import describe_vxlan
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 app = typer.Typer(
     help="Parse, collect, show and diff FDB/neighbour/link/address/route state.", no_args_is_help=True
 )
@@ -45,6 +46,8 @@ def _warn(message: str) -> None:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
@@ -110,6 +113,8 @@ def parse_cmd(
 
 
 def _show_namespace(console: Console, ns: NamespaceState) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]namespace {ns.name}[/bold]" + (f"  ({ns.path})" if ns.path else ""))
     if ns.fdb:
         table = Table("mac", "dev", "dst (VTEP)", "flags", "master", "state", title="FDB")

@@ -14,9 +14,6 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 if TYPE_CHECKING:
     from vxlan_inspect.filter import Filter
 
@@ -54,7 +51,11 @@ class RecordKeeper:
         """Per record (by its header position in ``data``): 1 keep, 0 drop, -1 unknown (ask :attr:`one`)."""
         if not self.memo.enabled or not self.memo.vector:
             return [-1] * len(offsets)
-        decided: npt.NDArray[np.int8] = self.memo.decide_block(data, np.array(offsets, dtype=np.int64), order)
+        import numpy as np
+
+        from vxlan_inspect.filter.vector import decide_block
+
+        decided = decide_block(self.memo, data, np.array(offsets, dtype=np.int64), order)
         return decided.tolist()  # type: ignore[no-any-return]
 
 
@@ -73,8 +74,12 @@ def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: i
         positions[i] = pos
         pos += 16 + unpack(data, pos + 8)[0]
     positions[count] = pos
+    import numpy as np
+
+    from vxlan_inspect.filter.vector import decide_block
+
     offsets = np.array(positions, dtype=np.int64)
-    decided = keeper.memo.decide_block(data, offsets[:count], order)
+    decided = decide_block(keeper.memo, data, offsets[:count], order)
     one = keeper.one
     for i in np.flatnonzero(decided < 0).tolist():
         caplen, wirelen = unpack(data, positions[i] + 8)

@@ -153,19 +153,27 @@ def test_several_files_and_directory_labels() -> None:
     assert isinstance(df["ip_src"].dtype, pd.CategoricalDtype)
 
 
-def _write_pcapng(path: Path, interfaces: list[int], records: list[tuple[int, int, bytes, int]]) -> None:
-    """A little-endian pcapng: one section, ``interfaces`` (link types, ns resolution), EPBs."""
+def _write_pcapng(path: Path, interfaces: list[int], records: list[tuple[int, int, bytes, int]],
+                  micro_offset: int | None = None, order: str = "<") -> None:
+    """A pcapng: one section, ``interfaces`` (link types), EPBs. Nanosecond timestamps, or with
+    ``micro_offset`` the default microseconds and an ``if_tsoffset`` of that many seconds."""
     import struct
 
     def block(btype: int, body: bytes) -> bytes:
         body += b"\0" * (-len(body) % 4)
-        return struct.pack("<II", btype, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+        return struct.pack(order + "II", btype, len(body) + 12) + body + struct.pack(order + "I", len(body) + 12)
 
-    out = [block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))]
-    for linktype in interfaces:  # option if_tsresol = 9 (nanoseconds), then opt_endofopt
-        out.append(block(1, struct.pack("<HHI", linktype, 0, 262144) + struct.pack("<HHB3x", 9, 1, 9) + b"\0" * 4))
+    out = [block(0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D, 1, 0, -1))]
+    for linktype in interfaces:
+        if micro_offset is None:  # option if_tsresol = 9 (nanoseconds), then opt_endofopt
+            options = struct.pack(order + "HHB3x", 9, 1, 9) + b"\0" * 4
+        else:  # option if_tsoffset
+            options = struct.pack(order + "HHq", 14, 8, micro_offset) + b"\0" * 4
+        out.append(block(1, struct.pack(order + "HHI", linktype, 0, 262144) + options))
     for iface, ts_ns, data, wirelen in records:
-        out.append(block(6, struct.pack("<IIIII", iface, ts_ns >> 32, ts_ns & 0xFFFFFFFF, len(data), wirelen) + data))
+        units = ts_ns if micro_offset is None else ts_ns // 1000 - micro_offset * 1_000_000
+        out.append(block(6, struct.pack(order + "IIIII", iface, units >> 32, units & 0xFFFFFFFF, len(data), wirelen)
+                         + data))
     path.write_bytes(b"".join(out))
 
 
@@ -195,3 +203,27 @@ def test_pcapng_with_two_link_types_is_decoded_record_by_record(tmp_path: Path) 
     got = read_packets(ng, jobs=1)
     pd.testing.assert_frame_equal(got, reference_frame(ng, "mixed"))
     assert set(got["linktype"]) == {1, 276}
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+def test_pcapng_microseconds_offset_and_big_endian(tmp_path: Path, order: str) -> None:
+    with open_capture(ROOT / "captures/basic/vxlan-icmp.pcap") as cap:
+        records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
+    ng = tmp_path / "micro.pcapng"
+    _write_pcapng(ng, [1], records, micro_offset=1_000_000_000, order=order)
+    got = read_packets(ng, jobs=1)
+    pd.testing.assert_frame_equal(got, reference_frame(ng, "micro"))
+    assert got["time"].iloc[0].value == records[0][1] // 1000 * 1000
+
+
+def test_cut_pcapng_fails_like_the_record_reader(tmp_path: Path) -> None:
+    with open_capture(ROOT / "captures/basic/vxlan-icmp.pcap") as cap:
+        records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
+    ng = tmp_path / "cut.pcapng"
+    _write_pcapng(ng, [1], records)
+    ng.write_bytes(ng.read_bytes()[:-10])
+    with pytest.raises(CaptureTruncatedError) as want, open_capture(ng) as cap:
+        list(cap)
+    with pytest.raises(CaptureTruncatedError) as got:
+        read_packets(ng, jobs=1)
+    assert str(got.value) == str(want.value)

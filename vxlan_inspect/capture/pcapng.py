@@ -227,3 +227,51 @@ def iter_records(stream: BinaryIO, head: bytes, start_index: int = 1) -> Iterato
             index += 1
             continue
         # Unknown, custom, statistics and name-resolution blocks: skipped by length.
+
+
+def frame_simple(buf: bytes | bytearray, end: int) -> tuple[str, list[Interface], list[int], list[int]] | None:
+    """Frame a whole pcapng held in memory, for bulk decoding; None when it is not simple.
+
+    *Simple* means: sections of one byte order, every packet in an Enhanced Packet
+    Block on a described interface, block lengths and trailers consistent, and
+    nothing cut short. Returns ``(order, interfaces, positions, interface ids)``:
+    each packet's EPB starts at its position. Anything else (simple or obsolete
+    packet blocks, a fault) gives None, and the caller reads the file with
+    :func:`iter_records`, which raises the usual errors.
+    """
+    if end < 12:
+        return None
+    try:
+        order = section_order(bytes(buf[:12]))
+    except CaptureFormatError:
+        return None
+    head = struct.Struct(order + "II").unpack_from
+    epb = struct.Struct(order + "I").unpack_from
+    if head(buf, 0)[0] != SHB:
+        return None
+    interfaces: list[Interface] = []
+    positions: list[int] = []
+    ids: list[int] = []
+    pos = 0
+    while pos < end:
+        if pos + 12 > end:
+            return None
+        btype, total = head(buf, pos)
+        if total < 12 or total % 4 or total > MAX_BLOCK or pos + total > end or head(buf, pos + total - 4)[0] != total:
+            return None
+        if btype == EPB:
+            iface = epb(buf, pos + 8)[0]
+            if total < 32 or iface >= len(interfaces) or epb(buf, pos + 20)[0] > min(total - 32, MAXIMUM_SNAPLEN):
+                return None
+            positions.append(pos)
+            ids.append(iface)
+        elif btype == SHB:
+            if section_order(bytes(buf[pos : pos + 12])) != order:
+                return None
+            interfaces = []
+        elif btype == IDB:
+            interfaces.append(_interface(bytes(buf[pos + 8 : pos + total - 4]), order))
+        elif btype in (SPB, OPB):
+            return None
+        pos += total
+    return order, interfaces, positions, ids

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vxlan_inspect.capture.pcap import HEADER_LEN, parse_header
+from vxlan_inspect.capture.pcapng import frame_simple
 from vxlan_inspect.capture.record import LINKTYPE_ETHERNET, MAXIMUM_SNAPLEN, Record
 from vxlan_inspect.decode.decoder import DecodeConfig, decode_packet
 from vxlan_inspect.errors import CaptureTruncatedError
@@ -234,12 +235,58 @@ def pcap_to_builder(data: bytearray, config: DecodeConfig, progress: Progress | 
     end = len(data) - SPAN
     info, order = parse_header(bytes(data[:HEADER_LEN]))
     offs = np.array(frame_pcap(data, order, end, progress), dtype=np.int64)
+    scale = 1 if info.nanosecond else 1000
+
+    def stamps(first: npt.NDArray[np.uint32], second: npt.NDArray[np.uint32],
+               rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        return first.astype(np.int64) * 1_000_000_000 + second.astype(np.int64) * scale
+
+    return _decode(data, offs, order, info.linktype, stamps, config, progress)
+
+
+def pcapng_to_builder(data: bytearray, config: DecodeConfig) -> TableBuilder | None:
+    """Decode a whole pcapng held in ``data`` (with :data:`SPAN` bytes of padding), or None.
+
+    Takes files that :func:`~vxlan_inspect.capture.pcapng.frame_simple` frames and whose
+    packets all share one link type. An Enhanced Packet Block has its captured and wire
+    lengths 16 and 12 bytes before its packet, where a classic pcap record has them, so
+    the same gathering serves; timestamps are converted per interface.
+    """
+    framed = frame_simple(data, len(data) - SPAN)
+    if framed is None:
+        return None
+    order, interfaces, positions, ids = framed
+    used = sorted(set(ids))
+    if len({interfaces[i].linktype for i in used}) > 1:
+        return None
+    linktype = interfaces[used[0]].linktype if used else LINKTYPE_ETHERNET
+    iface = np.array(ids, dtype=np.intp)
+    per_sec = np.array([i.units_per_sec for i in interfaces] or [1], dtype=np.uint64)
+    offset = np.array([i.offset_sec for i in interfaces] or [0], dtype=np.int64)
+
+    def stamps(high: npt.NDArray[np.uint32], low: npt.NDArray[np.uint32],
+               rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        units = (high.astype(np.uint64) << np.uint64(32)) | low
+        ups = per_sec[iface[rows]]
+        sec = (units // ups).astype(np.int64) + offset[iface[rows]]
+        frac = ((units % ups) * np.uint64(1_000_000_000) // ups).astype(np.int64)
+        return sec * 1_000_000_000 + frac
+
+    offs = np.array(positions, dtype=np.int64) + 12  # the timestamp words: 16 bytes before the packet
+    return _decode(data, offs, order, linktype, stamps, config, None)
+
+
+Stamps = Callable[[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.intp]], npt.NDArray[np.int64]]
+
+
+def _decode(data: bytearray, offs: npt.NDArray[np.int64], order: str, linktype: int, stamps: Stamps,
+            config: DecodeConfig, progress: Progress | None) -> TableBuilder:
+    """Decode the records whose packets start 16 bytes after ``offs``; the captured and wire
+    lengths are the 3rd and 4th 32-bit words there, ``stamps`` turns the first two into ns."""
     n = len(offs)
     b = TableBuilder(n)
-    scale = 1 if info.nanosecond else 1000
-    linktype = info.linktype
     # Rows of SPAN bytes starting at any byte offset; gathering rows of uint32 is the fastest numpy copy.
-    grid = np.ndarray(shape=(end - HEADER_LEN + 1, SPAN // 4), dtype=np.uint32, buffer=data, strides=(1, 4))
+    grid = np.ndarray(shape=(len(data) - SPAN + 1, SPAN // 4), dtype=np.uint32, buffer=data, strides=(1, 4))
     fast_ok = np.zeros(n, dtype=bool)
     for start in range(0, n, BLOCK):
         rows = np.arange(start, min(n, start + BLOCK), dtype=np.intp)
@@ -249,7 +296,7 @@ def pcap_to_builder(data: bytearray, config: DecodeConfig, progress: Progress | 
             words[:, sub:sub + 8192] = grid[block[sub:sub + 8192]].T
         words.byteswap(inplace=True)
         head = words[:4] if order == ">" else words[:4].byteswap()
-        b.ts[rows] = head[0].astype(np.int64) * 1_000_000_000 + head[1].astype(np.int64) * scale
+        b.ts[rows] = stamps(head[0], head[1], rows)
         b.num["caplen"][rows] = head[2]
         b.num["wirelen"][rows] = head[3]
         if linktype == LINKTYPE_ETHERNET and config.max_depth >= 1:

@@ -19,10 +19,9 @@ import numpy as np
 import pandas as pd
 
 from vxlan_inspect.capture import open_capture
-from vxlan_inspect.capture.reader import sniff_format
 from vxlan_inspect.decode.decoder import DEFAULT_CONFIG, DecodeConfig
 from vxlan_inspect.errors import InputError, UsageError
-from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder, records_to_builder
+from vxlan_inspect.frames.columnar import SPAN, pcap_to_builder, pcapng_to_builder, records_to_builder
 from vxlan_inspect.frames.schema import NAMES
 from vxlan_inspect.frames.table import RawTable, Shipped, assemble, ship, unship
 
@@ -70,23 +69,27 @@ def read_raw(path: str, label: str | None = None, config: DecodeConfig = DEFAULT
              progress: Progress | None = None, columns: Sequence[str] | None = None) -> RawTable:
     """The columns of one capture file as arrays.
 
-    A classic pcap file is read whole and decoded by the columnar path; pcapng
-    and stdin are read record by record and then go the same way
-    (:func:`~vxlan_inspect.frames.columnar.records_to_builder`).
+    A file is read whole and decoded by the columnar path (a pcapng that
+    :func:`~vxlan_inspect.frames.columnar.pcapng_to_builder` cannot take, and
+    stdin, are read record by record and repacked for it by
+    :func:`~vxlan_inspect.frames.columnar.records_to_builder`).
     """
     label = label_of(path) if label is None else label
     _check_columns(columns)
     with open_capture(path) as cap:  # raises the usual one-line errors for missing/bad files
         fmt = cap.info.format
-        if fmt != "pcap" or path == "-":
+        if path == "-":
             builder = records_to_builder(list(cap), config)
-    if fmt == "pcap" and path != "-":
-        sniff_format(b"\xd4\xc3\xb2\xa1", path)
+    if path != "-":
         data = _read_pcap_bytes(path)
         total = len(data) - SPAN
         report = None if progress is None else (lambda done: progress(label, done, total))
-        builder = pcap_to_builder(data, config, report)
+        simple = pcap_to_builder(data, config, report) if fmt == "pcap" else pcapng_to_builder(data, config)
         del data
+        if simple is None:  # a pcapng that is not simple: record by record
+            with open_capture(path) as cap:
+                simple = records_to_builder(list(cap), config)
+        builder = simple
         if progress is not None:
             progress(label, total, total)
     builder.add_constant("capture_point", np.arange(builder.n), label)

@@ -6,7 +6,7 @@ echo. For those, with the default display options (no ``-e``, ``-v``, ``-q``,
 ``-x``), :func:`format_fast` produces the same text as the full printers, in a
 fraction of the time: one ``struct`` unpack per header group and memoised
 address strings. Anything else - truncation, padding, options, fragments,
-other protocols (DNS included, even as the outer UDP port), any length that does
+other protocols (DNS and syslog included, even as the outer UDP port), any length that does
 not add up - returns ``None`` and goes through the full printers. ``tests/unit/test_fastpath.py`` checks the two
 agree on every shipped capture and on generated packets.
 """
@@ -22,8 +22,9 @@ _INNER_IP = struct.Struct("!BxHxxHxBxx4s4sBBxxHH")  # 28 bytes
 _ARP = struct.Struct("!HHBBH6s4s6s4s")  # 28 bytes
 _PLAIN_ICMP = struct.Struct("!HBxHxxHxBxx4s4sBBxxHH")  # from offset 12: eth type + ip + icmp
 
-# tcpdump tries DNS (53) and mDNS (5353) before VXLAN: an outer UDP port among these is not ours.
-_DNS_PORTS = frozenset({53, 5353})
+# tcpdump tries DNS (53), mDNS (5353) and syslog (514) before VXLAN: an outer UDP port among these
+# is not ours.
+_BEFORE_VXLAN = frozenset({53, 5353, 514})
 _outer_cache: dict[tuple[bytes, bytes, int, int, int, int], str] = {}
 _ip_pair_cache: dict[bytes, str] = {}
 _arp_cache: dict[bytes, str] = {}
@@ -92,7 +93,7 @@ def _vxlan_icmp(buf: bytes, off: int, wirelen: int, vxlan_ports: frozenset[int])
             or ulen != tot - 20 or itype_eth != 0x0800 or ivhl != 0x45 or itot != wirelen - 64
             or ifrag & 0x3FFF or iproto != 1 or (itype != 8 and itype != 0)):
         return None
-    if (sport not in vxlan_ports and dport not in vxlan_ports) or sport in _DNS_PORTS or dport in _DNS_PORTS:
+    if (sport not in vxlan_ports and dport not in vxlan_ports) or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN:
         return None
     key = (src, dst, sport, dport, vflags, vni_word, isrc, idst, itype, ident, itot)
     head = _flow_cache.get(key)
@@ -121,7 +122,7 @@ def format_fast(buf: bytes, off: int, caplen: int, wirelen: int, vxlan_ports: fr
         return None
     if proto == 17:
         if (ulen != tot - 20 or (sport not in vxlan_ports and dport not in vxlan_ports)
-                or sport in _DNS_PORTS or dport in _DNS_PORTS):
+                or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN):
             return None
         inner = _inner(buf, off + 50, ulen - 16)
         if inner is None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
 
+M32 = 0xFFFFFFFF
+
 IPPROTO_NAMES = {
     0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP",
     33: "DCCP", 41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP", 47: "GRE", 50: "ESP",
@@ -43,34 +45,38 @@ def _frag_flags(off: int) -> str:
     return ", ".join(names) if names else "none"
 
 
-def _printroute(ctx: Ctx, cp: int, length: int) -> None:
+def _printroute(ctx: Ctx, cp: int, length: int) -> bool:
+    """RR, LSRR, SSRR addresses; False where the capture ends (tcpdump's ``return -1``)."""
     w = ctx.out.append
     if length < 3:
         w(" [bad length %u]" % length)
-        return
+        return True
     if (length + 1) & 3:
         w(" [bad length %u]" % length)
-    ptr = ctx.u8(cp + 2) - 1
+    ptr = (ctx.u8(cp + 2) - 1) & M32  # u_int: a pointer of 0 is past every address
     if ptr < 3 or ((ptr + 1) & 3) or ptr > length + 1:
         w(" [bad ptr %u]" % ctx.u8(cp + 2))
     for ln in range(3, length, 4):
-        ctx.need(cp + ln, 4)
+        if cp + ln + 4 > ctx.end:
+            return False
         w(" " + ctx.ip4(cp + ln))
         if ptr > ln:
             w(",")
+    return True
 
 
-def _printts(ctx: Ctx, cp: int, length: int) -> None:
+def _printts(ctx: Ctx, cp: int, length: int) -> bool:
+    """A timestamp option; False where the capture ends (tcpdump's ``return -1``)."""
     w = ctx.out.append
     if length < 4:
         w("[bad length %u]" % length)
-        return
+        return True
     w(" TS{")
     flag = ctx.u8(cp + 3)
     hoplen = 8 if (flag & 0xF) != 0 else 4
     if (length - 4) & (hoplen - 1):
         w("[bad length %u]" % length)
-    ptr = ctx.u8(cp + 2) - 1
+    ptr = (ctx.u8(cp + 2) - 1) & M32
     ln = 0
     if ptr < 4 or ((ptr - 4) & (hoplen - 1)) or ptr > length + 1:
         w("[bad ptr %u]" % ctx.u8(cp + 2))
@@ -82,7 +88,8 @@ def _printts(ctx: Ctx, cp: int, length: int) -> None:
         while ln < length:
             if ptr == ln:
                 sep = " ^ "
-            ctx.need(cp + ln, hoplen)
+            if cp + ln + hoplen > ctx.end:
+                return False
             w("%s%u@%s" % (sep, ctx.u32(cp + ln + hoplen - 4), "" if hoplen != 8 else ctx.ip4(cp + ln)))
             sep = " "
             ln += hoplen
@@ -93,48 +100,80 @@ def _printts(ctx: Ctx, cp: int, length: int) -> None:
         w(" [%u hops not recorded]} " % (flag >> 4))
     else:
         w("}")
+    return True
 
 
 def _optprint(ctx: Ctx, cp: int, length: int) -> bool:
-    """Print IP options; False when they run past the captured bytes."""
+    """Print IP options; False when an option runs past the captured bytes.
+
+    As in tcpdump, only the whole-option check (``ND_TCHECK_LEN``) and the address and
+    timestamp checks inside one return False; reading an option's code or length byte past
+    the capture raises :class:`Truncated` (``GET_U_1``'s longjmp: `` [|ip]`` ends the line).
+    """
     w = ctx.out.append
     sep = ""
-    try:
-        while length > 0:
-            w(sep)
-            sep = ","
-            code = ctx.u8(cp)
-            name = _OPTION_NAMES.get(code)
-            w(name if name is not None else "unknown %u" % code)
-            if code in (0, 1):
-                option_len = 1
-            else:
-                option_len = ctx.u8(cp + 1)
-                if option_len < 2:
-                    w(" [bad length %u]" % option_len)
-                    return True
-            if option_len > length:
+    while length > 0:
+        w(sep)
+        sep = ","
+        code = ctx.u8(cp)
+        name = _OPTION_NAMES.get(code)
+        w(name if name is not None else "unknown %u" % code)
+        if code in (0, 1):
+            option_len = 1
+        else:
+            option_len = ctx.u8(cp + 1)
+            if option_len < 2:
                 w(" [bad length %u]" % option_len)
                 return True
-            ctx.need(cp, option_len)
-            if code == 0:
-                return True
-            if code == 68:
-                _printts(ctx, cp, option_len)
-            elif code in (7, 137, 131):
-                _printroute(ctx, cp, option_len)
-            elif code == 148:
-                if option_len < 4:
-                    w(" [bad length %u]" % option_len)
-                else:
-                    ctx.need(cp + 3, 1)
-                    if ctx.u16(cp + 2) != 0:
-                        w(" value %u" % ctx.u16(cp + 2))
-            cp += option_len
-            length -= option_len
-    except Truncated:
-        return False
+        if option_len > length:
+            w(" [bad length %u]" % option_len)
+            return True
+        if cp + option_len > ctx.end:
+            return False
+        if code == 0:
+            return True
+        if code == 68:
+            if not _printts(ctx, cp, option_len):
+                return False
+        elif code in (7, 137, 131):
+            if not _printroute(ctx, cp, option_len):
+                return False
+        elif code == 148:
+            if option_len < 4:
+                w(" [bad length %u]" % option_len)
+            elif ctx.u16(cp + 2) != 0:
+                w(" value %u" % ctx.u16(cp + 2))
+        cp += option_len
+        length -= option_len
     return True
+
+
+def ip_finddst(ctx: Ctx, iph: int) -> bytes:
+    """The destination for a transport pseudo-header: a source route's final address if any.
+
+    tcpdump's ``ip_finddst``: the first LSRR or SSRR option of at least 7 bytes gives its
+    last 4 bytes; a record route does not count; bad or cut options give the header's address.
+    """
+    buf = ctx.buf
+    cp = iph + 20
+    length = (buf[iph] & 0x0F) * 4 - 20
+    while length > 0:
+        code = ctx.u8(cp)
+        if code == 0:
+            break
+        if code == 1:
+            option_len = 1
+        else:
+            option_len = ctx.u8(cp + 1)
+            if option_len < 2:
+                break
+        if length < option_len or cp + option_len > ctx.end:
+            break
+        if code in (131, 137) and option_len >= 7:
+            return buf[cp + option_len - 4 : cp + option_len]
+        cp += option_len
+        length -= option_len
+    return buf[iph + 16 : iph + 20]
 
 
 def ip_print(ctx: Ctx, off: int, length: int) -> None:
@@ -154,7 +193,10 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
     if not opts.eflag:
         w("IP ")
     if off + 20 > ctx.end:
-        raise Truncated
+        # ND_TCHECK_SIZE: goto trunc, which prints the marker and returns (no longjmp),
+        # so -x still skips the link-layer header.
+        w(" [|ip]")
+        return
     if length < 20:
         w("truncated-ip %u" % length)
         return
@@ -167,10 +209,10 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
     if length < ln:
         w("truncated-ip - %u bytes missing! " % (ln - length))
     if ln < hlen:
-        if ln:
-            w("bad-len %u" % ln)
-            return
-        ln = length  # BIG TCP / TSO: total length 0 (as newer tcpdump guesses)
+        # tcpdump 4.99.3 as shipped is built without GUESS_TSO: a total length of 0 (TSO,
+        # BIG TCP) is "bad-len 0" too (4.99.5 guesses "[was 0, presumed TSO]" instead).
+        w("bad-len %u" % ln)
+        return
     saved_end = ctx.end
     if off + ln < ctx.end:
         ctx.end = off + ln
@@ -194,7 +236,7 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
             truncated = False
             if hlen > 20:
                 w(", options (")
-                if not _optprint(ctx, off + 20, hlen - 20):
+                if not _optprint(ctx, off + 20, hlen - 20):  # may raise Truncated, as GET_U_1 longjmps
                     w(" [truncated-option]")
                     truncated = True
                 w(")")
@@ -227,7 +269,7 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
 def ip_demux_print(ctx: Ctx, off: int, length: int, ver: int, fragmented: bool, ttl: int, nh: int,
                    iph: int) -> None:
     """Hand the payload to the printer of protocol ``nh`` (tcpdump's ``ip_demux_print``)."""
-    from vxlan_inspect.render.tcpdump import icmp, icmp6, igmp, ip6, tcp, udp
+    from vxlan_inspect.render.tcpdump import icmp, icmp6, igmp, ip6, ipcomp, link, tcp, udp
 
     w = ctx.out.append
     if nh == 6:
@@ -253,6 +295,15 @@ def ip_demux_print(ctx: Ctx, off: int, length: int, ver: int, fragmented: bool, 
         ip_print(ctx, off, length)
     elif nh == 41:
         ip6.ip6_print(ctx, off, length)
+    elif nh == 108:
+        ipcomp.ipcomp_print(ctx, off)
+    elif nh == 77:
+        w(" nd %u" % length)
+    elif nh == 143:
+        if ver == 6:
+            link.ether_print(ctx, off, length, ctx.avail(off))
+        else:
+            w("[Ethernet requires IPv6] (invalid)")
     elif nh == 59:
         w("no next header")
     else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
+from vxlan_inspect.render.tcpdump.context import Ctx
 
 #: ``ip_demux_print``'s signature (passed in to avoid a circular import).
 Demux = Callable[[Ctx, int, int, int, bool, int, int, int], None]
@@ -98,36 +98,83 @@ def _opt_process(ctx: Ctx, bp: int, length: int, hbh: bool, payload_len: list[in
 
 
 def _rt6_print(ctx: Ctx, bp: int) -> int:
-    """Routing header: ``srcrt (len=2, type=0, segleft=1[|srcrt]`` style text; returns its length."""
+    """Routing header as 4.99.3's ``rt6_print``: ``RT6 (len=2, type=0 [Deprecated], segleft=1, ...)``.
+
+    Returns its length, or -1 after `` (invalid)`` (an odd length, an unknown type); the
+    caller then stops without a truncation marker.
+    """
     w = ctx.out.append
-    ctx.proto = "srcrt"
+    ctx.proto = "rt6"
+    w("RT6")
     ln = ctx.u8(bp + 1)
+    w(" (len=%u" % ln)
     rtype = ctx.u8(bp + 2)
-    segleft = ctx.u8(bp + 3)
-    w("srcrt (len=%u" % ln)
     w(", type=%u" % rtype)
-    w(", segleft=%u" % segleft)
+    if rtype == 0:
+        w(" [Deprecated]")
+    w(", segleft=%u" % ctx.u8(bp + 3))
     if rtype in (0, 2):
-        w(", rsv=0x%0x" % ctx.u32(bp + 4))
-        addrs = ln >> 1
-        at = bp + 8
-        for i in range(addrs):
-            w(", [%u]%s" % (i, ctx.ip6(at)))
-            at += 16
-        w(") ")
-        return (ln + 1) << 3
-    if rtype == 4:
+        rsv = ctx.u32(bp + 4)
+        if rsv or ctx.opts.vflag:
+            w(", rsv=0x%0x" % rsv)
+    elif rtype == 4:
         w(", last-entry=%u" % ctx.u8(bp + 4))
-        w(", flags=0x%0x" % ctx.u8(bp + 5))
+        flags = ctx.u8(bp + 5)
+        if flags or ctx.opts.vflag:
+            w(", flags=0x%0x" % flags)
         w(", tag=%x" % ctx.u16(bp + 6))
-        addrs = ln >> 1
-        at = bp + 8
-        for i in range(addrs):
-            w(", [%u]%s" % (i, ctx.ip6(at)))
-            at += 16
-        w(") ")
-        return (ln + 1) << 3
-    raise Truncated
+    else:
+        w(" (unknown type) (invalid)")
+        return -1
+    if ln % 2 == 1:
+        w(" (invalid length %u) (invalid)" % ln)
+        return -1
+    at = bp + 8
+    for i in range(ln >> 1):
+        w(", [%u]%s" % (i, ctx.ip6(at)))
+        at += 16
+    w(") ")
+    return (ln + 1) << 3
+
+
+def ip6_finddst(ctx: Ctx, iph: int) -> bytes:
+    """The destination for a transport pseudo-header (tcpdump's ``ip6_finddst``).
+
+    Walks the extension headers to the first routing header: type 0 or 2 gives its last
+    address, type 4 (SRH) its segment 0; anything else, or a header cut short, leaves the
+    IPv6 destination.
+    """
+    buf = ctx.buf
+    dst = iph + 24
+    cp = iph
+    advance = 40
+    nh = ctx.u8(iph + 6)
+    while cp < ctx.end:
+        cp += advance
+        if nh in (0, 60, 135, 62):  # hop-by-hop, destination options, mobility (new, old)
+            advance = (ctx.u8(cp + 1) + 1) << 3
+            nh = ctx.u8(cp)
+        elif nh == 44:
+            advance = 8
+            nh = ctx.u8(cp)
+        elif nh == 43:
+            if cp + 8 > ctx.end:
+                break
+            length = ctx.u8(cp + 1)
+            rtype = ctx.u8(cp + 2)
+            if rtype in (0, 2) and not length % 2:
+                p = cp + 8
+                for _ in range(length >> 1):
+                    if p + 16 > ctx.end:
+                        break
+                    dst = p
+                    p += 16
+            elif rtype == 4 and not length % 2 and cp + 24 <= ctx.end:
+                dst = cp + 8
+            break
+        else:
+            break
+    return buf[dst : dst + 16]
 
 
 def ip6_print(ctx: Ctx, off: int, length: int) -> None:
@@ -136,7 +183,11 @@ def ip6_print(ctx: Ctx, off: int, length: int) -> None:
 
     w = ctx.out.append
     ctx.proto = "ip6"
-    ctx.need(off, 40)
+    if off + 40 > ctx.end:
+        # ND_TCHECK_SIZE: "goto trunc" prints the marker and returns (no longjmp),
+        # so -x still skips the link-layer header; so do the other "goto trunc" below.
+        w(" [|ip6]")
+        return
     if length < 40:
         w("truncated-ip6 %u" % length)
         return
@@ -186,7 +237,8 @@ def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, d
     plen = [payload_len]
     while cp < ctx.end and advance > 0:
         if ln < advance:
-            raise Truncated
+            w(" [|%s]" % ctx.proto)
+            return
         cp += advance
         ln -= advance
         total_advance += advance
@@ -201,15 +253,19 @@ def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, d
                 return
             ctx.proto = "hbhopt"
             hbhlen = (ctx.u8(cp + 1) + 1) << 3
-            ctx.need(cp, hbhlen)
-            w("HBH ")
-            ok, fj = _opt_process(ctx, cp + 2, hbhlen - 2, True, plen)
-            found_jumbo = found_jumbo or fj
+            # hbhopt_process prints the marker and returns -1 (no longjmp) for a header cut
+            # short or bad options; ip6_print checks the jumbo length before that -1.
+            ok = cp + hbhlen <= ctx.end
+            if ok:
+                w("HBH ")
+                ok, fj = _opt_process(ctx, cp + 2, hbhlen - 2, True, plen)
+                found_jumbo = found_jumbo or fj
+            if not ok:
+                w(" [|hbhopt]")
             if plen[0] == 0 and not found_jumbo:
                 w("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)")
                 return
             if not ok:
-                w(" [|hbhopt]")
                 return
             advance = hbhlen
             found_ext = True
@@ -218,7 +274,9 @@ def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, d
         elif nh == 60:
             ctx.proto = "dstopt"
             dlen = (ctx.u8(cp + 1) + 1) << 3
-            ctx.need(cp, dlen)
+            if cp + dlen > ctx.end:  # dstopt_process: the marker, then -1 (no longjmp)
+                w(" [|dstopt]")
+                return
             w("DSTOPT ")
             if ctx.opts.vflag:
                 ok, _fj = _opt_process(ctx, cp + 2, dlen - 2, False, plen)
@@ -246,22 +304,28 @@ def _walk(ctx: Ctx, off: int, ln: int, length: int, nh: int, payload_len: int, d
             nh = buf[cp]
             fragmented = True
         elif nh == 43:
-            ctx.need(cp, 1)
+            if cp >= ctx.end:  # ND_TCHECK_1: "goto trunc", a return
+                w(" [|%s]" % ctx.proto)
+                return
             advance = _rt6_print(ctx, cp)
+            if advance < 0:
+                return
             found_ext = True
             nh = buf[cp]
         else:
             if found_jumbo:
                 ln = plen[0] + 40
                 if ln < total_advance:
-                    raise Truncated
+                    w(" [|%s]" % ctx.proto)
+                    return
                 if length < ln:
                     w("truncated-ip6 - %u bytes missing!" % (ln - length))
                 ctx.end = min(off + ln, ctx.end) if off + ln < ctx.end else ctx.end
                 ln -= total_advance
             elif plen[0] == 0:
                 if found_ext:
-                    raise Truncated
+                    w(" [|%s]" % ctx.proto)
+                    return
                 ln = 40
                 ctx.end = min(ctx.end, off + ln)
                 ln -= total_advance

@@ -1,5 +1,6 @@
 """UDP (RFC 768), the VXLAN header inside it (RFC 7348, with the GBP extension), and the
-dispatch to DNS (port 53) and multicast DNS (5353), which tcpdump checks before VXLAN.
+dispatch to DNS (port 53), multicast DNS (5353) and syslog (514), which tcpdump checks
+before VXLAN (print-udp.c's order; a port on either side counts).
 
 VXLAN header::
 
@@ -17,8 +18,11 @@ I clear prints ``[invalid]``, and the inner frame is decoded either way.
 
 from __future__ import annotations
 
-from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
+from vxlan_inspect.render.tcpdump.context import Ctx, in_cksum, in_cksum_shouldbe
 from vxlan_inspect.render.tcpdump.domain import MULTICASTDNS_PORT, NAMESERVER_PORT, domain_print
+from vxlan_inspect.render.tcpdump.ip import M32, ip_finddst
+from vxlan_inspect.render.tcpdump.ip6 import ip6_finddst
+from vxlan_inspect.render.tcpdump.syslog import SYSLOG_PORT, syslog_print
 
 
 def _addr_print(ctx: Ctx, iph: int, sport: int, dport: int) -> None:
@@ -42,21 +46,34 @@ def _addr_print(ctx: Ctx, iph: int, sport: int, dport: int) -> None:
             w("%u > %u: " % (sport, dport))
 
 
+# IPv6 next headers after which nextproto6_cksum looks for a routing header.
+_IP6_EXT = frozenset({0, 60, 135, 62, 44, 43})
+
+
 def pseudo_header(ctx: Ctx, iph: int, proto: int, length: int) -> bytes:
-    """The IPv4 or IPv6 pseudo-header for a transport checksum."""
+    """The IPv4 or IPv6 pseudo-header for a transport checksum.
+
+    The destination is a source route's final address, as in tcpdump's ``nextproto4_cksum``
+    and ``nextproto6_cksum`` (see ``ip_finddst`` and ``ip6_finddst``).
+    """
     buf = ctx.buf
     if buf[iph] >> 4 == 6:
-        return buf[iph + 8 : iph + 40] + length.to_bytes(4, "big") + bytes((0, 0, 0, proto))
-    return buf[iph + 12 : iph + 20] + bytes((0, proto)) + length.to_bytes(2, "big")
+        dst = buf[iph + 24 : iph + 40] if buf[iph + 6] not in _IP6_EXT else ip6_finddst(ctx, iph)
+        return buf[iph + 8 : iph + 24] + dst + (length & M32).to_bytes(4, "big") + bytes((0, 0, 0, proto))
+    dst = buf[iph + 16 : iph + 20] if buf[iph] & 0x0F == 5 else ip_finddst(ctx, iph)
+    return buf[iph + 12 : iph + 16] + dst + bytes((0, proto)) + (length & 0xFFFF).to_bytes(2, "big")
 
 
 def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> None:
     """Print a UDP datagram at ``off``; VXLAN ports hand over to :func:`vxlan_print`."""
     w = ctx.out.append
     ctx.proto = "udp"
+    # Header checks that fail print the marker and return ("goto trunc", not a longjmp),
+    # so -x still skips the link-layer header.
     if off + 4 > ctx.end:
         _addr_print(ctx, iph, -1, -1)
-        raise Truncated
+        w(" [|udp]")
+        return
     buf = ctx.buf
     sport = (buf[off] << 8) | buf[off + 1]
     dport = (buf[off + 2] << 8) | buf[off + 3]
@@ -66,7 +83,8 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
         return
     if off + 6 > ctx.end:
         _addr_print(ctx, iph, sport, dport)
-        raise Truncated
+        w(" [|udp]")
+        return
     ulen = (buf[off + 4] << 8) | buf[off + 5]
     if ulen == 0 and length > 65535:
         ulen = length
@@ -81,7 +99,8 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
     cp = off + 8
     if cp > ctx.end:
         _addr_print(ctx, iph, sport, dport)
-        raise Truncated
+        w(" [|udp]")
+        return
     _addr_print(ctx, iph, sport, dport)
     opts = ctx.opts
     if opts.vflag and not fragmented:
@@ -110,6 +129,10 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
             return
         if sport == MULTICASTDNS_PORT or dport == MULTICASTDNS_PORT:
             domain_print(ctx, cp, length, False, True)
+            return
+        # (tcpdump's printers for the ports in between are not ported.)
+        if sport == SYSLOG_PORT or dport == SYSLOG_PORT:
+            syslog_print(ctx, cp, length)
             return
         ports = opts.vxlan_ports
         if sport in ports or dport in ports:

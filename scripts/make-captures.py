@@ -21,7 +21,9 @@ to ``br0`` by a veth pair. VNI 256, destination port 4789 unless a capture says 
 
 The STP captures turn on the kernel's 802.1D STP: ``stp`` on two plain bridges (namespaces
 ``b1``, ``b2``) joined by a veth, ``stp-vxlan`` on the overlay bridges above, so the BPDUs
-cross the tunnel. ``llc-edges`` writes crafted LLC/SNAP/STP frames (scripts/llc_edge_frames.py).
+cross the tunnel. ``llc-edges`` writes crafted LLC/SNAP/STP frames (scripts/llc_edge_frames.py),
+``ip-edges`` crafted IPv4 frames (truncated headers, options, fragments, syslog, IPComp;
+scripts/ip_edge_frames.py).
 
 After writing captures run ``python3 scripts/make-goldens.py`` to refresh tests/golden/.
 """
@@ -731,6 +733,14 @@ def cap_llc_edges(lab: Lab) -> None:
     write_llc_pcap(OUT / "llc-edges.pcap")
 
 
+def cap_ip_edges(lab: Lab) -> None:
+    """(o) crafted IPv4 edge cases, syslog and IPComp (scripts/ip_edge_frames.py); no namespaces, no traffic."""
+    del lab
+    from ip_edge_frames import write_ip_pcap
+
+    write_ip_pcap(OUT / "ip-edges.pcap")
+
+
 CAPTURES: dict[str, Callable[[Lab], None]] = {
     "icmp": cap_icmp,
     "arp": cap_arp,
@@ -746,6 +756,7 @@ CAPTURES: dict[str, Callable[[Lab], None]] = {
     "stp": cap_stp,
     "stp-vxlan": cap_stp_vxlan,
     "llc-edges": cap_llc_edges,
+    "ip-edges": cap_ip_edges,
 }
 
 

@@ -53,7 +53,7 @@ PAIRS = [
     ("inner ether dst ff:ff:ff:ff:ff:ff", "in_dmac == 'ff:ff:ff:ff:ff:ff'"),
     ("inner icmp[icmptype] == icmp-echo", "in_type == 'ip' and in_proto == 1 and in_l4type == 8"),
     ("inner icmp6[icmp6type] == icmp6-neighborsolicit", "in_type == 'ip6' and in_proto == 58 and in_l4type == 135"),
-    ("inner tcp[tcpflags] & tcp-syn != 0", "in_proto == 6 and in_tcpflags % 4 >= 2"),
+    ("inner tcp[tcpflags] & tcp-syn != 0", "in_proto == 6 and in_tcpflags >= 0 and in_tcpflags % 4 >= 2"),
     ("inner[1] icmp", "in_type == 'ip' and in_proto == 1"),
     ("inner[2] icmp", "vxlan and not vxlan"),
     ("vni 256 and inner icmp and inner host 192.168.10.100",
@@ -100,12 +100,19 @@ def _row(rec: Record) -> dict[str, object]:
     except dpkt.UnpackError:  # an inner frame dpkt cannot parse (an STP TCN BPDU): addresses only
         return row
     net = inner.data
+    if not _whole_ip_header(inner.type, vx[22:]):
+        # 'inner ip'/'inner ip6' test the ethertype (as libpcap's 'ip' does); the rest needs a
+        # whole, valid IP header, which dpkt does not insist on (ip-edges.pcap cuts some).
+        row.update(in_type={0x0800: "ip", 0x86DD: "ip6"}.get(inner.type, ""))
+        return row
     if isinstance(net, dpkt.arp.ARP):
         row.update(in_type="arp", in_src=_ip(net.spa), in_dst=_ip(net.tpa))
     elif isinstance(net, (dpkt.ip.IP, dpkt.ip6.IP6)):
         row.update(in_type="ip" if isinstance(net, dpkt.ip.IP) else "ip6", in_src=_ip(net.src), in_dst=_ip(net.dst),
                    in_proto=net.p if isinstance(net, dpkt.ip.IP) else net.nxt)
         l4 = net.data
+        if isinstance(net, dpkt.ip.IP) and net.offset:
+            return row  # a later fragment: no transport header (dpkt parses one anyway)
         if isinstance(l4, (dpkt.tcp.TCP, dpkt.udp.UDP)):
             row.update(in_sport=l4.sport, in_dport=l4.dport)
         if isinstance(l4, dpkt.tcp.TCP):
@@ -113,6 +120,15 @@ def _row(rec: Record) -> dict[str, object]:
         if isinstance(l4, (dpkt.icmp.ICMP, dpkt.icmp6.ICMP6)):
             row.update(in_l4type=l4.type)
     return row
+
+
+def _whole_ip_header(etype: int, net: bytes) -> bool:
+    """False when an IPv4/IPv6 header is cut short by the capture or invalid (version, IHL)."""
+    if etype == 0x0800:
+        return len(net) >= 20 and net[0] >> 4 == 4 and (net[0] & 15) >= 5 and len(net) >= (net[0] & 15) * 4
+    if etype == 0x86DD:
+        return len(net) >= 40 and net[0] >> 4 == 6
+    return True
 
 
 def _records() -> list[tuple[str, Record]]:

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import write_header, write_record
-from vxlan_inspect.capture.record import linktype_label
+from vxlan_inspect.capture.record import Record, linktype_label
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.filter import Filter, compile_filter
 from vxlan_inspect.filter.block import record_keeper
@@ -64,6 +64,8 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         fmt = PacketFormatter(opts.display)
         if info.format == "pcap":
             return _print_pcap_blocks(cap, fmt, opts, out, flt)
+        if opts.count is None:
+            return _print_repacked(cap, fmt, out, flt)
         fmt_one = fmt.format
         limit = opts.count
         lines: list[str] = []
@@ -124,6 +126,69 @@ def _first_records(data: bytes, count: int, order: str) -> bytes:
     for _ in range(count):
         pos += 16 + struct.unpack_from(order + "I", data, pos + 8)[0]
     return data[:pos]
+
+
+_NS_RECORD = struct.Struct("<IIII")
+_REPACK_RECORDS = 4096
+
+
+def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore[no-untyped-def]
+    """Records of any reader (pcapng) as runs of classic nanosecond pcap records of one link type.
+
+    Yields ``(data, count, linktype)``, or a lone :class:`Record` whose time a classic pcap
+    cannot hold (before 1970 or after 2106). A fault in the file comes after the run of
+    every complete record before it.
+    """
+    parts: list[bytes] = []
+    count = 0
+    linktype = -1
+    pack = _NS_RECORD.pack
+    try:
+        for rec in cap:
+            if (rec.linktype != linktype or count >= _REPACK_RECORDS) and count:
+                yield b"".join(parts), count, linktype
+                parts.clear()
+                count = 0
+            sec, nsec = divmod(rec.ts_ns, 1_000_000_000)
+            if not 0 <= sec <= 0xFFFFFFFF:
+                if count:
+                    yield b"".join(parts), count, linktype
+                    parts.clear()
+                    count = 0
+                yield rec
+                continue
+            linktype = rec.linktype
+            parts.append(pack(sec, nsec, rec.caplen, rec.wirelen))
+            parts.append(rec.data)
+            count += 1
+    except BaseException:
+        if count:
+            yield b"".join(parts), count, linktype
+        raise
+    if count:
+        yield b"".join(parts), count, linktype
+
+
+def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) -> int:  # type: ignore[no-untyped-def]
+    """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file."""
+    n = 0
+    keepers: dict[int, object] = {}
+    try:
+        for run in _repacked(cap):
+            if isinstance(run, Record):
+                if flt is None or flt.match_record(run.data, run.linktype, run.wirelen):
+                    out.write(fmt.format(n + 1, run.ts_ns, run.linktype, run.caplen, run.wirelen, run.data) + "\n")
+                    n += 1
+                continue
+            data, count, linktype = run
+            keep = None
+            if flt is not None:
+                keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
+            out.write(fmt.format_block(data, count, n + 1, "<", True, linktype, keep=keep))  # type: ignore[arg-type]
+            n += fmt.kept
+    finally:
+        out.flush()
+    return n
 
 
 def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]

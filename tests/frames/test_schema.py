@@ -11,6 +11,7 @@ import pytest
 from frames_helpers import BAD, BASIC, BUNDLES, ROOT, reference_frame
 
 import vxlan_inspect.frames.columnar as columnar
+from tests.pcapng_writer import write_pcapng
 from vxlan_inspect.capture import open_capture
 from vxlan_inspect.errors import CaptureTruncatedError, VxlanInspectError
 from vxlan_inspect.frames import COLUMNS, read_packets
@@ -153,37 +154,13 @@ def test_several_files_and_directory_labels() -> None:
     assert isinstance(df["ip_src"].dtype, pd.CategoricalDtype)
 
 
-def _write_pcapng(path: Path, interfaces: list[int], records: list[tuple[int, int, bytes, int]],
-                  micro_offset: int | None = None, order: str = "<") -> None:
-    """A pcapng: one section, ``interfaces`` (link types), EPBs. Nanosecond timestamps, or with
-    ``micro_offset`` the default microseconds and an ``if_tsoffset`` of that many seconds."""
-    import struct
-
-    def block(btype: int, body: bytes) -> bytes:
-        body += b"\0" * (-len(body) % 4)
-        return struct.pack(order + "II", btype, len(body) + 12) + body + struct.pack(order + "I", len(body) + 12)
-
-    out = [block(0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D, 1, 0, -1))]
-    for linktype in interfaces:
-        if micro_offset is None:  # option if_tsresol = 9 (nanoseconds), then opt_endofopt
-            options = struct.pack(order + "HHB3x", 9, 1, 9) + b"\0" * 4
-        else:  # option if_tsoffset
-            options = struct.pack(order + "HHq", 14, 8, micro_offset) + b"\0" * 4
-        out.append(block(1, struct.pack(order + "HHI", linktype, 0, 262144) + options))
-    for iface, ts_ns, data, wirelen in records:
-        units = ts_ns if micro_offset is None else ts_ns // 1000 - micro_offset * 1_000_000
-        out.append(block(6, struct.pack(order + "IIIII", iface, units >> 32, units & 0xFFFFFFFF, len(data), wirelen)
-                         + data))
-    path.write_bytes(b"".join(out))
-
-
 def test_pcapng_takes_the_columnar_path_and_equals_the_pcap(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     source = ROOT / "captures/basic/vxlan-icmp.pcap"
     with open_capture(source) as cap:
         records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
     ng = tmp_path / "vxlan-icmp.pcapng"
-    _write_pcapng(ng, [1], records)
+    write_pcapng(ng, [1], records)
     calls = []
     real = columnar.decode_packet
     monkeypatch.setattr(columnar, "decode_packet", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -199,7 +176,7 @@ def test_pcapng_with_two_link_types_is_decoded_record_by_record(tmp_path: Path) 
         with open_capture(path) as cap:
             records += [(iface, r.ts_ns, r.data, r.wirelen) for r in cap]
     ng = tmp_path / "mixed.pcapng"
-    _write_pcapng(ng, [1, 276], records)
+    write_pcapng(ng, [1, 276], records)
     got = read_packets(ng, jobs=1)
     pd.testing.assert_frame_equal(got, reference_frame(ng, "mixed"))
     assert set(got["linktype"]) == {1, 276}
@@ -210,7 +187,7 @@ def test_pcapng_microseconds_offset_and_big_endian(tmp_path: Path, order: str) -
     with open_capture(ROOT / "captures/basic/vxlan-icmp.pcap") as cap:
         records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
     ng = tmp_path / "micro.pcapng"
-    _write_pcapng(ng, [1], records, micro_offset=1_000_000_000, order=order)
+    write_pcapng(ng, [1], records, micro_offset=1_000_000_000, order=order)
     got = read_packets(ng, jobs=1)
     pd.testing.assert_frame_equal(got, reference_frame(ng, "micro"))
     assert got["time"].iloc[0].value == records[0][1] // 1000 * 1000
@@ -220,7 +197,7 @@ def test_cut_pcapng_fails_like_the_record_reader(tmp_path: Path) -> None:
     with open_capture(ROOT / "captures/basic/vxlan-icmp.pcap") as cap:
         records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
     ng = tmp_path / "cut.pcapng"
-    _write_pcapng(ng, [1], records)
+    write_pcapng(ng, [1], records)
     ng.write_bytes(ng.read_bytes()[:-10])
     with pytest.raises(CaptureTruncatedError) as want, open_capture(ng) as cap:
         list(cap)

@@ -24,7 +24,7 @@ by its length.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -92,34 +92,41 @@ def _ts_ns(iface: Interface, units: int) -> int:
     return (sec + iface.offset_sec) * 1_000_000_000 + frac * 1_000_000_000 // ups
 
 
-def _chain(prefix: bytes, stream: BinaryIO) -> Callable[[int], bytes]:
-    """A ``read(n)`` that first returns ``prefix`` (bytes already consumed), then the stream."""
-    pending = prefix
+class _Buffered:
+    """``take(n)``: the next ``n`` bytes of ``prefix`` then ``stream`` (fewer only at the end).
 
-    def read(n: int) -> bytes:
-        nonlocal pending
-        if not pending:
-            return stream.read(n)
-        out = pending[:n]
-        pending = pending[n:]
+    Reads the stream a chunk at a time (with ``read1`` where there is one, so a
+    pipe fed live is not waited on for a whole chunk), so taking a block's
+    header and then its body costs two slices instead of two reads.
+    """
+
+    __slots__ = ("data", "eof", "pos", "read")
+
+    CHUNK = 1 << 20
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self.data = prefix
+        self.pos = 0
+        self.read = getattr(stream, "read1", stream.read)
+        self.eof = False
+
+    def take(self, n: int) -> bytes:
+        pos = self.pos
+        if len(self.data) - pos < n and not self.eof:
+            parts = [self.data[pos:]]
+            have = len(parts[0])
+            while have < n:
+                more = self.read(max(self.CHUNK, n - have))
+                if not more:
+                    self.eof = True
+                    break
+                parts.append(more)
+                have += len(more)
+            self.data = b"".join(parts)
+            pos = 0
+        out = self.data[pos : pos + n]
+        self.pos = pos + len(out)
         return out
-
-    return read
-
-
-def _read_exact(read: Callable[[int], bytes], n: int) -> bytes:
-    data = read(n)
-    if len(data) == n or not data:
-        return data
-    parts = [data]
-    got = len(data)
-    while got < n:
-        more = read(n - got)
-        if not more:
-            break
-        parts.append(more)
-        got += len(more)
-    return b"".join(parts)
 
 
 def section_order(head: bytes) -> str:
@@ -136,80 +143,81 @@ def section_order(head: bytes) -> str:
 def iter_records(stream: BinaryIO, head: bytes, start_index: int = 1) -> Iterator[Record]:
     """Yield the packets of a pcapng stream whose first bytes ``head`` were already read."""
     order = section_order(head)
+    u32, epb, opb = _structs(order)
     interfaces: list[Interface] = []
     index = start_index
-    read = _chain(head, stream)
+    take = _Buffered(head, stream).take
     first = True
     while True:
-        blk_head = _read_exact(read, 8)
-        if not blk_head:
-            return
+        blk_head = take(8)
         if len(blk_head) < 8:
+            if not blk_head:
+                return
             raise CaptureTruncatedError(
                 f"truncated pcapng file: a block header is cut short ({len(blk_head)} of 8 bytes)"
             )
-        (btype,) = struct.unpack_from(order + "I", blk_head, 0)
+        btype = u32.unpack_from(blk_head, 0)[0]
         if btype == SHB:
-            rest = _read_exact(read, 4)
+            rest = take(4)
             order = section_order(blk_head + rest)
+            u32, epb, opb = _structs(order)
             blk_head = blk_head + rest
             interfaces = []
-            (total,) = struct.unpack_from(order + "I", blk_head, 4)
+            total = u32.unpack_from(blk_head, 4)[0]
             body_have = blk_head[8:]
         else:
-            (total,) = struct.unpack_from(order + "I", blk_head, 4)
+            total = u32.unpack_from(blk_head, 4)[0]
             body_have = b""
-        where = "section header" if first else f"block before record {index}"
-        if total < 12 or total % 4:
+        if total < 12 or total % 4 or total > MAX_BLOCK:
+            where = "section header" if first else f"block before record {index}"
             err = CaptureFormatError if first else CaptureTruncatedError
-            raise err(f"pcapng {where}: block total length {total} is not a multiple of 4 of at least 12")
-        if total > MAX_BLOCK:
-            err = CaptureFormatError if first else CaptureTruncatedError
+            if total < 12 or total % 4:
+                raise err(f"pcapng {where}: block total length {total} is not a multiple of 4 of at least 12")
             raise err(f"pcapng {where}: block total length {total} is bigger than the maximum of {MAX_BLOCK}")
         first = False
         rest_len = total - 8 - len(body_have)
-        rest = _read_exact(read, rest_len)
+        rest = take(rest_len)
         if len(rest) < rest_len:
             raise CaptureTruncatedError(
                 f"truncated pcapng file; tried to read {total} block bytes, only got "
                 f"{8 + len(body_have) + len(rest)}",
                 hint=f"record {index} is cut short; every complete record before it was read",
             )
-        block = body_have + rest
-        body = block[:-4]
-        (trailer,) = struct.unpack_from(order + "I", block, len(block) - 4)
+        block = body_have + rest if body_have else rest  # the body, then the trailing length
+        trailer = u32.unpack_from(block, len(block) - 4)[0]
         if trailer != total:
             raise CaptureTruncatedError(
                 f"pcapng block before record {index}: trailing length {trailer} differs from {total}"
             )
-        if btype == SHB:
-            continue
-        if btype == IDB:
-            interfaces.append(_interface(body, order))
-            continue
         if btype in (EPB, OPB):
-            if len(body) < 20:
+            if total < 32:
                 raise CaptureTruncatedError(f"record {index}: pcapng packet block is too short")
             if btype == EPB:
-                iface_id, ts_hi, ts_lo, caplen, wirelen = struct.unpack_from(order + "IIIII", body, 0)
+                iface_id, ts_hi, ts_lo, caplen, wirelen = epb.unpack_from(block, 0)
             else:
-                iface_id, _drops, ts_hi, ts_lo, caplen, wirelen = struct.unpack_from(order + "HHIIII", body, 0)
+                iface_id, _drops, ts_hi, ts_lo, caplen, wirelen = opb.unpack_from(block, 0)
             if iface_id >= len(interfaces):
                 raise CaptureTruncatedError(
                     f"record {index}: a packet arrived on interface {iface_id}, but there is no "
                     "interface description block for it",
                     hint="the file is corrupt from here on",
                 )
-            if caplen > len(body) - 20 or caplen > MAXIMUM_SNAPLEN:
+            if caplen > total - 32 or caplen > MAXIMUM_SNAPLEN:
                 raise CaptureTruncatedError(
                     f"record {index}: capture length {caplen} does not fit in its block", hint="corrupt file"
                 )
             iface = interfaces[iface_id]
             yield Record(
                 index, _ts_ns(iface, (ts_hi << 32) | ts_lo), iface.linktype, caplen, wirelen,
-                body[20 : 20 + caplen], iface_id,
+                block[20 : 20 + caplen], iface_id,
             )
             index += 1
+            continue
+        body = block[:-4]
+        if btype == SHB:
+            continue
+        if btype == IDB:
+            interfaces.append(_interface(body, order))
             continue
         if btype == SPB:
             if not interfaces:
@@ -218,7 +226,7 @@ def iter_records(stream: BinaryIO, head: bytes, start_index: int = 1) -> Iterato
                 )
             if len(body) < 4:
                 raise CaptureTruncatedError(f"record {index}: pcapng simple packet block is too short")
-            (wirelen,) = struct.unpack_from(order + "I", body, 0)
+            (wirelen,) = u32.unpack_from(body, 0)
             iface = interfaces[0]
             caplen = min(wirelen, len(body) - 4)
             if iface.snaplen:
@@ -227,6 +235,11 @@ def iter_records(stream: BinaryIO, head: bytes, start_index: int = 1) -> Iterato
             index += 1
             continue
         # Unknown, custom, statistics and name-resolution blocks: skipped by length.
+
+
+def _structs(order: str) -> tuple[struct.Struct, struct.Struct, struct.Struct]:
+    """A 32-bit word, an EPB's fixed fields and an OPB's, in byte order ``order``."""
+    return struct.Struct(order + "I"), struct.Struct(order + "IIIII"), struct.Struct(order + "HHIIII")
 
 
 def frame_simple(buf: bytes | bytearray, end: int) -> tuple[str, list[Interface], list[int], list[int]] | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import require_tool
 
+from tests.conftest import require_tool
 from vxlan_inspect.capture import bpf
 from vxlan_inspect.errors import UsageError
 

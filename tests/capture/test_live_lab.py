@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
 from live_helpers import Running, cli, counters, ours, tcpdump_in, tcpdump_read
 
+from tests.conftest import require_tool
 from vxlan_inspect.capture import live
 from vxlan_inspect.capture.record import LINKTYPE_LINUX_SLL2
 

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
 from live_helpers import Running, counters, ours, tcpdump_read
+
+from tests.conftest import require_tool
 
 pytestmark = [pytest.mark.root]
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
 
+from tests.conftest import require_tool
 from vxlan_inspect.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

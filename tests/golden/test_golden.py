@@ -8,8 +8,9 @@ real tcpdump through the same harness instead of our tool, which must pass 100%.
 from __future__ import annotations
 
 import pytest
-from conftest import require_tool
 from golden_harness import GOLDEN, ROOT, Case, check_case, load_cases, needs_namespace, run, tool_name
+
+from tests.conftest import require_tool
 
 TOOL = tool_name()
 CASES = load_cases(GOLDEN / "cases", GOLDEN / "expected")

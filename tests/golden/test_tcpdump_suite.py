@@ -7,8 +7,9 @@ shared/tcpdump-tests): our ``read`` must print exactly what tcpdump 4.99.3 print
 from __future__ import annotations
 
 import pytest
-from conftest import require_tool
 from golden_harness import GOLDEN, Case, check_case, load_cases, tool_name
+
+from tests.conftest import require_tool
 
 SUITE = GOLDEN / "tcpdump-suite"
 TOOL = tool_name()

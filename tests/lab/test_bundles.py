@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
 from lab_signatures import Bundle, check_signature
 
+from tests.conftest import require_tool
 from vxlan_inspect.lab.scenarios import SCENARIOS
 
 BUNDLES = Path(__file__).resolve().parents[2] / "captures" / "bundles"

@@ -157,40 +157,67 @@ def read_packets(
     jobs_args = [(p, lab, config, columns) for p, lab in zip(paths, labels, strict=True)]
     if jobs <= 1 or len(paths) == 1 or "-" in paths:
         return assemble([read_raw(p, lab, config, progress, columns) for p, lab, config, columns in jobs_args])
-    return assemble(_read_parallel(jobs_args, jobs, progress))
+    return assemble(_read_parallel(jobs_args, jobs, progress), threads=jobs)
 
 
 def _read_parallel(jobs_args: list[tuple[str, str, DecodeConfig, Sequence[str] | None]], jobs: int,
                    progress: Progress | None) -> list[RawTable]:
     """Decode files in ``jobs - 1`` worker processes and in this one.
 
-    The workers take files from the front of the list; this process, which
-    would otherwise only wait, takes them from the back (a file whose future it
-    can still cancel is one no worker has started). Fewer results cross
-    between processes, and no core idles while there is a file left. A worker's
-    table comes back through a file in ``/dev/shm`` (:func:`~vxlan_inspect.frames.table.ship`).
+    The workers take files from the front of the list, one at a time (a
+    worker's next file is handed over the moment its last one is done); this
+    process, which would otherwise only wait, takes them from the back. Fewer
+    results cross between processes, and no core idles while there is a file
+    left. A worker's table comes back through a file in ``/dev/shm``
+    (:func:`~vxlan_inspect.frames.table.ship`).
     """
     import multiprocessing
+    import threading
+    from collections import deque
+    from concurrent.futures import Future
 
     parts: list[RawTable | None] = [None] * len(jobs_args)
+    todo = deque(range(len(jobs_args)))
+    lock = threading.Lock()
+    futures: dict[int, Future[RawTable | Shipped]] = {}
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=ctx) as pool:
-        futures = [pool.submit(_read_job, a) for a in jobs_args]
+
+        def hand_out(_done: object = None) -> None:
+            with lock:
+                if not todo:
+                    return
+                i = todo.popleft()
+                future = futures[i] = pool.submit(_read_job, jobs_args[i])
+            future.add_done_callback(hand_out)
+
         try:
-            for i in reversed(range(len(jobs_args))):
-                if not futures[i].cancel():
-                    break
+            for _ in range(jobs - 1):
+                hand_out()
+            while True:
+                with lock:
+                    if not todo:
+                        break
+                    i = todo.pop()
                 path, label, config, columns = jobs_args[i]
                 parts[i] = read_raw(path, label, config, progress, columns)
-            for i, future in enumerate(futures):
-                if parts[i] is None:
-                    parts[i] = unship(future.result())
+            while True:  # the workers' files; a callback may still be handing out the last ones
+                with lock:
+                    waiting = [i for i in futures if parts[i] is None]
+                    if not waiting and not todo:
+                        break
+                for i in waiting:
+                    parts[i] = unship(futures[i].result())
                     if progress is not None:
                         size = os.path.getsize(jobs_args[i][0])
                         progress(jobs_args[i][1], size, size)
+                if not waiting:
+                    threading.Event().wait(0.001)
         except BaseException:
+            with lock:
+                todo.clear()
             pool.shutdown(wait=True, cancel_futures=True)
-            for i, future in enumerate(futures):  # tables shipped but never taken: free their files
+            for i, future in futures.items():  # tables shipped but never taken: free their files
                 if parts[i] is None and future.done() and not future.cancelled() and future.exception() is None:
                     unship(future.result())
             raise

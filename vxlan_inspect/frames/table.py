@@ -55,6 +55,8 @@ class RawTable:
 
 
 _SHM = "/dev/shm"
+#: Tables at least this long are joined in threads (see :func:`assemble`).
+_THREADED_ROWS = 200_000
 
 
 @dataclass
@@ -139,23 +141,34 @@ def _merged_codes(name: str, parts: Sequence[RawTable], n: int) -> pd.Categorica
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=str), validate=False)
 
 
-def assemble(parts: Sequence[RawTable]) -> pd.DataFrame:
-    """One table from the raw tables of several files, in order; string categories sorted and merged."""
+def assemble(parts: Sequence[RawTable], threads: int = 1) -> pd.DataFrame:
+    """One table from the raw tables of several files, in order; string categories sorted and merged.
+
+    With ``threads`` > 1 and much to copy, columns are joined in that many threads (numpy
+    copies without holding the GIL), so the cores that decoded the files share this step too.
+    """
     if not parts:
         return empty_frame()
     n = sum(p.n for p in parts)
-    data: dict[str, object] = {}
-    for name in parts[0].names():
+    names = parts[0].names()
+
+    def column(name: str) -> object:
         if name in parts[0].codes:
-            data[name] = _merged_codes(name, parts, n)
-            continue
+            return _merged_codes(name, parts, n)
         arrays = [p.numeric[name] for p in parts]
         values = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         if name == "time":
-            data[name] = pd.DatetimeIndex(values.view("datetime64[ns]")).tz_localize("UTC")
-        else:
-            data[name] = values
-    return pd.DataFrame(data, copy=False)
+            return pd.DatetimeIndex(values.view("datetime64[ns]")).tz_localize("UTC")
+        return values
+
+    if threads > 1 and len(parts) > 1 and n >= _THREADED_ROWS:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as pool:
+            columns = list(pool.map(column, names))
+    else:
+        columns = [column(name) for name in names]
+    return pd.DataFrame(dict(zip(names, columns, strict=True)), copy=False)
 
 
 def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def _filter_blocks(
     n = 0
     prev_ts: int | None = None
     for block in blocks:
-        data, count, last = flt.select_block(block.data, block.count, order, linktype)
+        data, count, last = flt.select_block(block.data, block.count, order, linktype, block.positions)
         if not count:
             continue
         if limit is not None and n + count > limit:
@@ -252,17 +252,18 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
     order = "<" if info.byte_order == "little" else ">"
     n = 0
     write = out.write
-    blocks = pcap.iter_blocks(cap._stream, cap._head, limit=None if flt else opts.count)
-    # A filter runs in the workers when nothing printed depends on earlier matches (no -#,
-    # no -c, no time since the previous/first printed packet); otherwise here, in order.
-    worker_filter = flt if flt is not None and _filter_is_local(opts) else None
-    if flt is not None and worker_filter is None:
-        blocks = _filter_blocks(blocks, flt, order, info.nanosecond, info.linktype, opts.count)
     try:
         size = os.fstat(cap._stream.fileno()).st_size
     except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
         size = None
     jobs = _jobs(opts, size)
+    # A filter runs in the workers when nothing printed depends on earlier matches (no -#,
+    # no -c, no time since the previous/first printed packet); otherwise here, in order.
+    worker_filter = flt if flt is not None and _filter_is_local(opts) else None
+    here = flt is not None and (worker_filter is None or jobs <= 1)  # this process filters: give it positions
+    blocks = pcap.iter_blocks(cap._stream, cap._head, limit=None if flt else opts.count, positions=here)
+    if flt is not None and worker_filter is None:
+        blocks = _filter_blocks(blocks, flt, order, info.nanosecond, info.linktype, opts.count)
     args = (order, info.nanosecond, info.linktype)
     direct_fd = _direct_output_fd(out) if (flt is None or worker_filter is not None) and size is not None else None
     try:
@@ -271,7 +272,8 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         if jobs <= 1 and worker_filter is not None:  # one process: filter while formatting, one pass
             keep = record_keeper(worker_filter, info.linktype)
             for block in blocks:
-                write(fmt.format_block(block.data, block.count, block.first_index, *args, keep=keep))
+                write(fmt.format_block(block.data, block.count, block.first_index, *args, keep=keep,
+                                       offsets=block.positions))
                 n += fmt.kept
             return n
         if worker_filter is not None:  # not direct after all: filter here, in order

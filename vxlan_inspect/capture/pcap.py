@@ -154,25 +154,29 @@ class Block:
     of the record just before this block (None for the first block).
     """
 
-    __slots__ = ("count", "data", "first_index", "offset", "prev_ts_ns")
+    __slots__ = ("count", "data", "first_index", "offset", "positions", "prev_ts_ns")
 
     def __init__(self, data: bytes, count: int, first_index: int, prev_ts_ns: int | None,
-                 offset: int | None = None) -> None:
+                 offset: int | None = None, positions: list[int] | None = None) -> None:
         self.data = data
         self.count = count
         self.first_index = first_index
         self.prev_ts_ns = prev_ts_ns
         #: Where ``data`` starts in the file, when the stream can tell (for workers that pread).
         self.offset = offset
+        #: Each record's header position in ``data``, when asked for (``iter_blocks(positions=True)``).
+        self.positions = positions
 
 
 def iter_blocks(
-    stream: BinaryIO, head: bytes, block_size: int = 1 << 22, limit: int | None = None
+    stream: BinaryIO, head: bytes, block_size: int = 1 << 22, limit: int | None = None, positions: bool = False
 ) -> Iterator[Block]:
     """Frame a classic pcap into blocks of whole records (for bulk and parallel decoding).
 
     Only the 16-byte record headers are looked at. Faults are raised exactly
     as :func:`iter_records` raises them, after every complete block is yielded.
+    With ``positions``, each block also carries its records' header positions
+    (this walk finds them anyway; a filter answering a whole block needs them).
     """
     info, order = parse_header(head)
     hdr = struct.Struct(order + "IIII").unpack_from
@@ -197,11 +201,12 @@ def iter_blocks(
         pos = 0
         count = 0
         last = -1
+        offs: list[int] | None = [] if positions else None
         while pos + 16 <= n:
             caplen = hdr(buf, pos)[2]
             if caplen > MAXIMUM_SNAPLEN:
                 if count:
-                    yield Block(buf[:pos], count, index, prev_ts, start)
+                    yield Block(buf[:pos], count, index, prev_ts, start, offs)
                 raise CaptureTruncatedError(
                     f"record {index + count}: capture length {caplen} is bigger than the maximum of "
                     f"{MAXIMUM_SNAPLEN}",
@@ -210,6 +215,8 @@ def iter_blocks(
             nxt = pos + 16 + caplen
             if nxt > n:
                 break
+            if offs is not None:
+                offs.append(pos)
             last = pos
             pos = nxt
             count += 1
@@ -217,7 +224,7 @@ def iter_blocks(
                 eof = True
                 break
         if count:
-            block = Block(buf[:pos] if pos < n else buf, count, index, prev_ts, start)
+            block = Block(buf[:pos] if pos < n else buf, count, index, prev_ts, start, offs)
             sec, frac = hdr(buf, last)[:2]
             prev_ts = sec * 1_000_000_000 + frac * scale
             index += count

@@ -68,15 +68,17 @@ class Filter:
             memo = self._memos[linktype] = Memo(self._fn, linktype, self.vxlan_ports, self.need)
         return memo
 
-    def select_block(self, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
+    def select_block(self, data: bytes, count: int, order: str, linktype: int,
+                     positions: list[int] | None = None) -> tuple[bytes, int, int]:
         """Keep the matching records of ``count`` whole classic-pcap records packed in ``data``.
 
         Returns the kept records (``data`` itself when all match), their
         number, and the byte offset in ``data`` of the last kept record (-1 when none).
+        ``positions`` (the records' header positions) saves walking the block again.
         """
         from vxlan_inspect.filter.block import select_records
 
-        return select_records(self, data, count, order, linktype)
+        return select_records(self, data, count, order, linktype, positions)
 
     def to_bpf(self, linktype: int = 1) -> tuple[list[tuple[int, int, int, int]], Filter | None]:
         """Classic BPF for what the kernel can check, and the filter still to run on decoded packets.

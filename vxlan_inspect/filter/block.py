@@ -64,16 +64,20 @@ def record_keeper(flt: Filter, linktype: int) -> RecordKeeper:
     return RecordKeeper(flt, linktype)
 
 
-def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: int) -> tuple[bytes, int, int]:
+def select_records(flt: Filter, data: bytes, count: int, order: str, linktype: int,
+                   known: list[int] | None = None) -> tuple[bytes, int, int]:
     """See :meth:`Filter.select_block`."""
     unpack = (_LE if order == "<" else _BE).unpack_from
     keeper = record_keeper(flt, linktype)
-    positions = [0] * (count + 1)
-    pos = 0
-    for i in range(count):
-        positions[i] = pos
-        pos += 16 + unpack(data, pos + 8)[0]
-    positions[count] = pos
+    if known is None:
+        positions = [0] * (count + 1)
+        pos = 0
+        for i in range(count):
+            positions[i] = pos
+            pos += 16 + unpack(data, pos + 8)[0]
+        positions[count] = pos
+    else:
+        positions = [*known, len(data)]
     import numpy as np
 
     from vxlan_inspect.filter.vector import decide_block

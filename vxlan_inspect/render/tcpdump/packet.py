@@ -173,13 +173,14 @@ class PacketFormatter:
 
     def format_block(
         self, data: bytes, count: int, first_index: int, order: str, nano_file: bool, linktype: int,
-        keep: Keeper | None = None,
+        keep: Keeper | None = None, offsets: list[int] | None = None,
     ) -> str:
         """Format ``count`` whole classic-pcap records packed in ``data``; one line per packet.
 
         ``keep``, when given, selects the records to print (a filter: its answers for the
         block, then ``keep.one(data, header_pos, caplen, wirelen)`` where those are unknown);
-        ``self.kept`` then tells how many were printed.
+        ``self.kept`` then tells how many were printed. ``offsets``, the records' header
+        positions, saves walking the block twice when the caller has them.
         """
         opts = self.opts
         hdr = (_HDR_LE if order == "<" else _HDR_BE).unpack_from
@@ -203,22 +204,23 @@ class PacketFormatter:
         cached_sec = -1
         sec_text = ""
         kept = 0
-        heads: list[tuple[int, int, int, int]] | None = None
-        offsets: list[int] = []
-        decided: list[int] = []
+        decided: list[int] | None = None
         one = None
-        if keep is not None:  # walk the headers first, so the filter answers the whole block at once
-            heads = []
-            head_app, off_app = heads.append, offsets.append
-            for _ in range(count):
-                head = hdr(data, pos)
-                head_app(head)
-                off_app(pos)
-                pos += 16 + head[2]
+        if keep is not None:  # the filter answers the whole block first (see vxlan_inspect.filter.block)
+            if offsets is None:
+                offsets = []
+                off_app = offsets.append
+                lengths = _CAPLEN_LE if order == "<" else _CAPLEN_BE
+                for _ in range(count):
+                    off_app(pos)
+                    pos += 16 + lengths(data, pos)[0]
             decided = keep.decide(data, offsets, order)
             one = keep.one
+            pos = 0
+            if 0 not in decided and -1 not in decided:  # the filter keeps every record: walk as without one
+                decided = None
         for k in range(count):
-            if heads is None:
+            if decided is None:
                 sec, frac, caplen, wirelen = hdr(data, pos)
                 start = pos + 16
                 pos = start + caplen
@@ -226,8 +228,8 @@ class PacketFormatter:
                 d = decided[k]
                 if d == 0:
                     continue
-                sec, frac, caplen, wirelen = heads[k]
-                rec = offsets[k]
+                rec = offsets[k]  # type: ignore[index]
+                sec, frac, caplen, wirelen = hdr(data, rec)
                 if d < 0 and not one(data, rec, caplen, wirelen):  # type: ignore[misc]
                     continue
                 start = rec + 16
@@ -265,4 +267,6 @@ class PacketFormatter:
 
 
 _HDR_LE = struct.Struct("<IIII")
+_CAPLEN_LE = struct.Struct("<8xI").unpack_from
+_CAPLEN_BE = struct.Struct(">8xI").unpack_from
 _HDR_BE = struct.Struct(">IIII")

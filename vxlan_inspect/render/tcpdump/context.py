@@ -179,3 +179,28 @@ def in_cksum_shouldbe(sum_in_packet: int, computed: int) -> int:
 
 
 Printer = Callable[[Ctx, int, int], None]
+
+
+_CHARS = []
+for _c in range(256):
+    _prefix = ""
+    _b = _c
+    if _b > 0x7F:
+        _b &= 0x7F
+        _prefix = "M-"
+    if not 0x20 <= _b <= 0x7E:
+        _b ^= 0x40
+        _prefix += "^"
+    _CHARS.append(_prefix + chr(_b))
+CHARS: tuple[str, ...] = tuple(_CHARS)
+"""tcpdump's ``fn_print_char`` for every byte value: ``M-`` for high bytes, ``^X`` for controls."""
+del _CHARS, _c, _b, _prefix
+
+
+def safe_text(raw: bytes) -> str:
+    """Bytes as ``fn_print_char`` prints them one by one."""
+    if raw.isascii():
+        s = raw.decode("ascii")
+        if s.isprintable():
+            return s
+    return "".join([CHARS[c] for c in raw])

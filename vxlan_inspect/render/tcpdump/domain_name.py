@@ -21,34 +21,9 @@ Offsets are absolute offsets into ``ctx.buf``; ``bp`` is where the DNS header st
 
 from __future__ import annotations
 
-from vxlan_inspect.render.tcpdump.context import Ctx
+from vxlan_inspect.render.tcpdump.context import Ctx, safe_text
 
 MAXCDNAME = 255  # longest name tcpdump prints before <DOMAIN NAME TOO LONG>
-
-_CHARS = []
-for _c in range(256):
-    _prefix = ""
-    _b = _c
-    if _b > 0x7F:
-        _b &= 0x7F
-        _prefix = "M-"
-    if not 0x20 <= _b <= 0x7E:
-        _b ^= 0x40
-        _prefix += "^"
-    _CHARS.append(_prefix + chr(_b))
-CHARS: tuple[str, ...] = tuple(_CHARS)
-"""tcpdump's ``fn_print_char`` for every byte value: ``M-`` for high bytes, ``^X`` for controls."""
-del _CHARS, _c, _b, _prefix
-
-
-def safe_text(raw: bytes) -> str:
-    """Bytes as ``fn_print_char`` prints them one by one."""
-    if raw.isascii():
-        s = raw.decode("ascii")
-        if s.isprintable():
-            return s
-    return "".join([CHARS[c] for c in raw])
-
 
 def printn(ctx: Ctx, cp: int, n: int) -> bool:
     """tcpdump's ``nd_printn``: print up to ``n`` bytes, stopping at the capture's end.

@@ -28,7 +28,7 @@ truncated BPDU prints exactly the text tcpdump prints before ``[|stp]``.
 
 from __future__ import annotations
 
-from vxlan_inspect.render.tcpdump.context import Ctx, bittok2str, tok2str
+from vxlan_inspect.render.tcpdump.context import CHARS, Ctx, bittok2str, tok2str
 
 _PROTO = {0x00: "802.1d", 0x02: "802.1w", 0x03: "802.1s", 0x04: "802.1aq"}
 _TYPES = {0x00: "Config", 0x02: "Rapid STP", 0x80: "Topology Change"}
@@ -68,14 +68,7 @@ def _print_name(ctx: Ctx, off: int, n: int) -> None:
         c = ctx.u8(off + i)
         if c == 0:
             break
-        prefix = ""
-        if c & 0x80:
-            c &= 0x7F
-            prefix = "M-"
-        if c < 0x20 or c == 0x7F:
-            c ^= 0x40
-            prefix += "^"
-        w(prefix + chr(c))
+        w(CHARS[c])
 
 
 def _digest(ctx: Ctx, off: int, words: int) -> str:

@@ -9,8 +9,7 @@ and ``M-x``); with ``-vv`` also a hex dump of the whole payload.
 
 from __future__ import annotations
 
-from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, tok2str
-from vxlan_inspect.render.tcpdump.domain_name import CHARS
+from vxlan_inspect.render.tcpdump.context import CHARS, Ctx, Truncated, tok2str
 from vxlan_inspect.render.tcpdump.hexdump import hex_only
 
 SYSLOG_PORT = 514

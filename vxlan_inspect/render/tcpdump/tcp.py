@@ -21,7 +21,7 @@ the first ones seen for the connection (state kept per printing context).
 
 from __future__ import annotations
 
-from vxlan_inspect.render.tcpdump.context import Ctx, Truncated, in_cksum, in_cksum_shouldbe
+from vxlan_inspect.render.tcpdump.context import CHARS, Ctx, Truncated, in_cksum, in_cksum_shouldbe
 from vxlan_inspect.render.tcpdump.domain import NAMESERVER_PORT, domain_print
 
 _FLAGS = ((0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."), (0x20, "U"), (0x40, "E"),
@@ -283,18 +283,6 @@ _HTTP_CMDS = frozenset({
 })
 
 
-def fn_print_char(c: int) -> str:
-    """tcpdump's ``fn_print_char``: ``M-`` for high bytes, ``^X`` for control characters."""
-    prefix = ""
-    if c > 0x7F:
-        c &= 0x7F
-        prefix = "M-"
-    if not 0x20 <= c <= 0x7E:
-        c ^= 0x40
-        prefix += "^"
-    return prefix + chr(c)
-
-
 def _rst_data(ctx: Ctx, bp: int, length: int) -> None:
     """Data carried by a RST segment (RFC 1122 4.2.2.12), printed under -v."""
     w = ctx.out.append
@@ -304,7 +292,7 @@ def _rst_data(ctx: Ctx, bp: int, length: int) -> None:
         w("+")
     w(" ")
     n = min(length, ctx.avail(bp))
-    w("".join(fn_print_char(c) for c in ctx.buf[bp : bp + n]))
+    w("".join([CHARS[c] for c in ctx.buf[bp : bp + n]]))
     w("]")
 
 

@@ -145,6 +145,8 @@ def parse_args(argv: list[str]) -> ReadOptions:
             o.display.xflag += 1
         elif flag == "-X":
             o.display.Xflag += 1
+        elif flag == "-A":
+            o.display.Aflag += 1
         elif flag == "-r":
             o.file = value
         elif flag == "-w":
@@ -171,7 +173,7 @@ def parse_args(argv: list[str]) -> ReadOptions:
             o.display.system_ifnames = False
         elif flag == "-i":
             raise UsageError("read: -i captures live; use 'vxlan-inspect capture -i IFACE'")
-        # -n -N -A -U -l -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
+        # -n -N -U -l -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
     if o.file is None:
         if not rest:
             if not o.help:

@@ -33,6 +33,7 @@ class Options:
     tflag: int = 0  # -t count: 0 default, 1 none, 2 unix, 3 delta, 4 date, 5 since first
     xflag: int = 0  # -x / -xx
     Xflag: int = 0  # -X / -XX
+    Aflag: int = 0  # -A / -AA
     nano: bool = False  # --nano
     packet_number: bool = False  # -#
     vxlan_ports: frozenset[int] = frozenset({4789, 8472})

@@ -33,6 +33,25 @@ def hex_only(data: bytes, ident: str = "\n\t", oset: int = 0) -> str:
     return "".join(parts)
 
 
+def ascii_only(data: bytes) -> str:
+    """tcpdump's ``ascii_print`` (``-A``): a new line, then the bytes as text.
+
+    Printable characters, space, tab and newline stay; anything else is ``.``; a
+    carriage return is dropped before a newline and in the last two bytes.
+    """
+    out = ["\n"]
+    n = len(data)
+    for i, c in enumerate(data):
+        if c == 0x0D:
+            if n - i - 1 > 1 and data[i + 1] != 0x0A:
+                out.append(".")
+        elif 0x21 <= c <= 0x7E or c in (0x09, 0x20, 0x0A):
+            out.append(chr(c))
+        else:
+            out.append(".")
+    return "".join(out)
+
+
 def default_print(ctx: Ctx, off: int, length: int) -> None:
     """``ND_DEFAULTPRINT``: hex and ASCII of what is left, then truncation if cut short."""
     avail = ctx.avail(off)

@@ -14,7 +14,7 @@ from typing import Protocol
 from vxlan_inspect.render.tcpdump import link
 from vxlan_inspect.render.tcpdump.context import Ctx, Options, Truncated
 from vxlan_inspect.render.tcpdump.fastpath import format_fast
-from vxlan_inspect.render.tcpdump.hexdump import hex_and_ascii, hex_only
+from vxlan_inspect.render.tcpdump.hexdump import ascii_only, hex_and_ascii, hex_only
 
 MAXIMUM_SNAPLEN = 262144
 
@@ -169,6 +169,11 @@ class PacketFormatter:
                 parts.append(hex_only(data[:caplen]))
             elif caplen > hdrlen:
                 parts.append(hex_only(data[hdrlen:caplen]))
+        elif opts.Aflag:
+            if opts.Aflag > 1:
+                parts.append(ascii_only(data[:caplen]))
+            elif caplen > hdrlen:
+                parts.append(ascii_only(data[hdrlen:caplen]))
         return "".join(parts)
 
     def format_block(
@@ -186,7 +191,7 @@ class PacketFormatter:
         hdr = (_HDR_LE if order == "<" else _HDR_BE).unpack_from
         scale = 1 if nano_file else 1000
         plain = (
-            linktype == 1 and not (opts.eflag or opts.vflag or opts.qflag or opts.xflag or opts.Xflag)
+            linktype == 1 and not (opts.eflag or opts.vflag or opts.qflag or opts.xflag or opts.Xflag or opts.Aflag)
             and opts.tflag in (0, 4)
         )
         fast = format_fast

@@ -11,7 +11,6 @@ is (bytes, captured length); timestamps are fixed so the file is the same on eve
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.inet6 import IPv6
@@ -169,11 +168,3 @@ def frames() -> list[tuple[bytes, int]]:
     add(outer)
     add(outer, len(bytes(outer)) - 3)
     return out
-
-
-def write_edge_pcap(path: Path) -> None:
-    """Write the frames as a classic little-endian pcap (Ethernet, microseconds)."""
-    body = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-    for i, (raw, caplen) in enumerate(frames()):
-        body += struct.pack("<IIII", 1700000000 + i, 1000 * i, caplen, len(raw)) + raw[:caplen]
-    path.write_bytes(bytes(body))

@@ -36,7 +36,6 @@ MAC_A, MAC_B = "02:00:5e:20:00:01", "02:00:5e:20:00:02"
 SRC, DST = "10.20.0.1", "10.20.0.2"
 HOST_MAC = ("02:00:c0:a8:01:04", "02:00:c0:a8:01:05")
 HOST_IP = ("192.168.1.4", "192.168.1.5")
-BASE_TS = 1_700_000_000
 
 
 def ip4(payload: Packet | bytes, opts: bytes = b"", csum_dst: str | None = None, **fields: object) -> bytes:
@@ -246,15 +245,7 @@ def frames() -> list[tuple[bytes, int]]:
     return truncation_frames() + option_frames() + misc_frames() + syslog_frames()
 
 
-def write_ip_pcap(path: Path) -> int:
-    """Write the frames as a classic pcap (Ethernet, microseconds) at ``path``; return their count."""
-    parts = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)]
-    for i, (frame, caplen) in enumerate(frames()):
-        data = frame[:caplen] if caplen else frame
-        parts.append(struct.pack("<IIII", BASE_TS + i, i * 1000, len(data), len(frame)) + data)
-    path.write_bytes(b"".join(parts))
-    return len(parts) - 1
-
-
 if __name__ == "__main__":
-    print(f"ip_edge_frames: {OUT.relative_to(ROOT)}: {write_ip_pcap(OUT)} frames")
+    from edge_pcap import write_frames_pcap
+
+    print(f"ip_edge_frames: {OUT.relative_to(ROOT)}: {write_frames_pcap(OUT, frames())} frames")

@@ -28,7 +28,6 @@ OUT = ROOT / "captures" / "basic" / "llc-edges.pcap"
 STP_MAC = "01:80:c2:00:00:00"
 PVST_MAC = "01:00:0c:cc:cc:cd"
 SRC = "02:00:5e:10:00:01"
-BASE_TS = 1_700_000_000
 
 
 def bridge_id(priority: int, mac: str) -> bytes:
@@ -145,15 +144,7 @@ def frames() -> list[tuple[bytes, int]]:
     return out
 
 
-def write_llc_pcap(path: Path) -> int:
-    """Write the frames as a classic pcap (Ethernet, microseconds) at ``path``; return their count."""
-    parts = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)]
-    for i, (frame, caplen) in enumerate(frames()):
-        data = frame[:caplen] if caplen else frame
-        parts.append(struct.pack("<IIII", BASE_TS + i, i * 1000, len(data), len(frame)) + data)
-    path.write_bytes(b"".join(parts))
-    return len(parts) - 1
-
-
 if __name__ == "__main__":
-    print(f"llc_edge_frames: {OUT.relative_to(ROOT)}: {write_llc_pcap(OUT)} frames")
+    from edge_pcap import write_frames_pcap
+
+    print(f"llc_edge_frames: {OUT.relative_to(ROOT)}: {write_frames_pcap(OUT, frames())} frames")

@@ -720,25 +720,28 @@ def cap_dns(lab: Lab) -> None:
 def cap_dns_edges(lab: Lab) -> None:
     """(m) crafted DNS edge cases (scripts/dns_edge_frames.py); no namespaces, no traffic."""
     del lab
-    from dns_edge_frames import write_edge_pcap
+    from dns_edge_frames import frames
+    from edge_pcap import write_frames_pcap
 
-    write_edge_pcap(OUT / "dns-edges.pcap")
+    write_frames_pcap(OUT / "dns-edges.pcap", frames())
 
 
 def cap_llc_edges(lab: Lab) -> None:
     """(n) crafted LLC/SNAP/STP edge cases (scripts/llc_edge_frames.py); no namespaces, no traffic."""
     del lab
-    from llc_edge_frames import write_llc_pcap
+    from edge_pcap import write_frames_pcap
+    from llc_edge_frames import frames
 
-    write_llc_pcap(OUT / "llc-edges.pcap")
+    write_frames_pcap(OUT / "llc-edges.pcap", frames())
 
 
 def cap_ip_edges(lab: Lab) -> None:
     """(o) crafted IPv4 edge cases, syslog and IPComp (scripts/ip_edge_frames.py); no namespaces, no traffic."""
     del lab
-    from ip_edge_frames import write_ip_pcap
+    from edge_pcap import write_frames_pcap
+    from ip_edge_frames import frames
 
-    write_ip_pcap(OUT / "ip-edges.pcap")
+    write_frames_pcap(OUT / "ip-edges.pcap", frames())
 
 
 CAPTURES: dict[str, Callable[[Lab], None]] = {

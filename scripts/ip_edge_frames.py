@@ -240,9 +240,26 @@ def syslog_frames() -> list[tuple[bytes, int]]:
     return out
 
 
+def bcm_li_frames() -> list[tuple[bytes, int]]:
+    """UDP source port 49152: tcpdump's BCM-LI shim printer runs before VXLAN (print-bcm-li.c)."""
+    ping = eth(ip4(ICMP_ECHO))
+    out = [(vxlan(ping, sport=49152), 0), (vxlan(ping, sport=49153), 0), (vxlan(ping, sport=4789, dport=49152), 0)]
+
+    def shim(direction: int, kind: int, subtype: int, li_id: int, payload: bytes) -> bytes:
+        word = (direction << 29) | (kind << 25) | (subtype << 22) | li_id
+        return eth(ip4(UDP(sport=49152, dport=40000) / Raw(struct.pack("!I", word) + payload)))
+
+    out += [(shim(2, 7, 3, 77, ping), 0), (shim(3, 5, 1, 1, ip4(ICMP_ECHO)), 0),
+            (shim(1, 6, 2, 0x3FFFFF, bytes(IPv6(src="fd00:20::1", dst="fd00:20::2") / ICMP_ECHO)), 0),
+            (shim(0, 4, 0, 5, ip4(ICMP_ECHO)), 0), (shim(7, 4, 7, 6, b"\x10junk"), 0),
+            (shim(2, 15, 3, 9, b"payload"), 0), (shim(2, 7, 3, 77, ping), 42 + 6),
+            (eth(ip4(UDP(sport=49152, dport=40000) / Raw(b"\x01\x02"))), 0)]
+    return out
+
+
 def frames() -> list[tuple[bytes, int]]:
     """Every edge frame with its captured length (0: the whole frame)."""
-    return truncation_frames() + option_frames() + misc_frames() + syslog_frames()
+    return truncation_frames() + option_frames() + misc_frames() + syslog_frames() + bcm_li_frames()
 
 
 if __name__ == "__main__":

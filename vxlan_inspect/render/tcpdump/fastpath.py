@@ -22,9 +22,10 @@ _INNER_IP = struct.Struct("!BxHxxHxBxx4s4sBBxxHH")  # 28 bytes
 _ARP = struct.Struct("!HHBBH6s4s6s4s")  # 28 bytes
 _PLAIN_ICMP = struct.Struct("!HBxHxxHxBxx4s4sBBxxHH")  # from offset 12: eth type + ip + icmp
 
-# tcpdump tries DNS (53), mDNS (5353) and syslog (514) before VXLAN: an outer UDP port among these
-# is not ours.
+# tcpdump tries DNS (53), mDNS (5353) and syslog (514) before VXLAN, and the BCM-LI shim on
+# source port 49152: an outer UDP port among these is not ours.
 _BEFORE_VXLAN = frozenset({53, 5353, 514})
+_BCM_LI_PORT = 49152
 _outer_cache: dict[tuple[bytes, bytes, int, int, int, int], str] = {}
 _ip_pair_cache: dict[bytes, str] = {}
 _arp_cache: dict[bytes, str] = {}
@@ -93,7 +94,8 @@ def _vxlan_icmp(buf: bytes, off: int, wirelen: int, vxlan_ports: frozenset[int])
             or ulen != tot - 20 or itype_eth != 0x0800 or ivhl != 0x45 or itot != wirelen - 64
             or ifrag & 0x3FFF or iproto != 1 or (itype != 8 and itype != 0)):
         return None
-    if (sport not in vxlan_ports and dport not in vxlan_ports) or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN:
+    if ((sport not in vxlan_ports and dport not in vxlan_ports) or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN
+            or sport == _BCM_LI_PORT):
         return None
     key = (src, dst, sport, dport, vflags, vni_word, isrc, idst, itype, ident, itot)
     head = _flow_cache.get(key)
@@ -122,7 +124,7 @@ def format_fast(buf: bytes, off: int, caplen: int, wirelen: int, vxlan_ports: fr
         return None
     if proto == 17:
         if (ulen != tot - 20 or (sport not in vxlan_ports and dport not in vxlan_ports)
-                or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN):
+                or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN or sport == _BCM_LI_PORT):
             return None
         inner = _inner(buf, off + 50, ulen - 16)
         if inner is None:

@@ -18,6 +18,7 @@ I clear prints ``[invalid]``, and the inner frame is decoded either way.
 
 from __future__ import annotations
 
+from vxlan_inspect.render.tcpdump.bcm_li import BCM_LI_PORT, bcm_li_print
 from vxlan_inspect.render.tcpdump.context import Ctx, in_cksum, in_cksum_shouldbe
 from vxlan_inspect.render.tcpdump.domain import MULTICASTDNS_PORT, NAMESERVER_PORT, domain_print
 from vxlan_inspect.render.tcpdump.ip import M32, ip_finddst
@@ -130,7 +131,11 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
         if sport == MULTICASTDNS_PORT or dport == MULTICASTDNS_PORT:
             domain_print(ctx, cp, length, False, True)
             return
-        # (tcpdump's printers for the ports in between are not ported.)
+        # (tcpdump's printers for the other ports in between are not ported: their ports are
+        # not in Linux's ephemeral range, where a VXLAN packet's source port comes from.)
+        if sport == BCM_LI_PORT:
+            bcm_li_print(ctx, cp, length)
+            return
         if sport == SYSLOG_PORT or dport == SYSLOG_PORT:
             syslog_print(ctx, cp, length)
             return

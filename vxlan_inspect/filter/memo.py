@@ -102,6 +102,19 @@ class Memo:
         except (Reject, IndexError):
             return False
 
+    def _traced(self, b: bytes, wl: int) -> tuple[bool, list[int]]:
+        """A miss: the answer for frame ``b`` and the byte positions the filter read to reach it."""
+        self.misses += 1
+        if self.lookups >= _PROBATION and self.misses * 2 > self.lookups:
+            self.enabled = False
+        tracer = _Tracer(b)
+        try:
+            answer = bool(self.fn(cast(bytes, tracer), wl,
+                                  raw_levels(cast(bytes, tracer), self.linktype, self.ports, self.need)))
+        except (Reject, IndexError):
+            answer = False
+        return answer, sorted(tracer.pos)
+
     def decide(self, data: bytes, start: int, caplen: int, wl: int) -> bool:
         """The answer for the frame ``data[start:start+caplen]`` (``data`` may be a whole block)."""
         if not self.enabled:
@@ -112,17 +125,7 @@ class Memo:
                 hit = table.get((caplen, wl, unpack(data, start)))
                 if hit is not None:
                     return hit
-        self.misses += 1
-        if self.lookups >= _PROBATION and self.misses * 2 > self.lookups:
-            self.enabled = False
-        b = data[start : start + caplen]
-        tracer = _Tracer(b)
-        try:
-            answer = bool(self.fn(cast(bytes, tracer), wl,
-                                  raw_levels(cast(bytes, tracer), self.linktype, self.ports, self.need)))
-        except (Reject, IndexError):
-            answer = False
-        positions = sorted(tracer.pos)
+        answer, positions = self._traced(data[start : start + caplen], wl)
         st = _struct_for(positions)
         for shape in self.shapes:
             if shape[2] == st.format:
@@ -145,17 +148,7 @@ class Memo:
         :func:`~vxlan_inspect.filter.block.select_records` looks records up
         with a single ``unpack_from(data, start - 8)``.
         """
-        self.misses += 1
-        if self.lookups >= _PROBATION and self.misses * 2 > self.lookups:
-            self.enabled = False
-        b = data[start : start + caplen]
-        tracer = _Tracer(b)
-        try:
-            answer = bool(self.fn(cast(bytes, tracer), wl,
-                                  raw_levels(cast(bytes, tracer), self.linktype, self.ports, self.need)))
-        except (Reject, IndexError):
-            answer = False
-        positions = sorted(tracer.pos)
+        answer, positions = self._traced(data[start : start + caplen], wl)
         st = _struct_for(positions, "8s")
         shapes = self.by_len.setdefault(caplen, [])
         formats = self._by_len_formats.setdefault(caplen, [])

@@ -204,3 +204,44 @@ def test_cut_pcapng_fails_like_the_record_reader(tmp_path: Path) -> None:
     with pytest.raises(CaptureTruncatedError) as got:
         read_packets(ng, jobs=1)
     assert str(got.value) == str(want.value)
+
+
+def test_mutated_pcapng_gives_the_record_readers_table_or_its_error(tmp_path: Path) -> None:
+    """The in-memory pcapng framer must agree with the record reader on damaged files."""
+    import random
+
+    records = []
+    for iface, name in enumerate(("vxlan-icmp.pcap", "vxlan-arp.pcap")):
+        with open_capture(ROOT / "captures/basic" / name) as cap:
+            records += [(iface, r.ts_ns, r.data, r.wirelen) for r in cap]
+    clean = tmp_path / "clean.pcapng"
+    write_pcapng(clean, [1, 1], records)
+    source = clean.read_bytes()
+    rng = random.Random(5)
+    path = tmp_path / "mutant.pcapng"
+    compared = failed = 0
+    for _ in range(150):
+        data = bytearray(source)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(28, len(data))] = rng.randrange(256)  # past the section header
+        path.write_bytes(bytes(data))
+        try:
+            want = reference_frame(path, "mutant")
+        except VxlanInspectError as exc:
+            with pytest.raises(type(exc)):
+                read_packets(path, jobs=1)
+            failed += 1
+            continue
+        pd.testing.assert_frame_equal(read_packets(path, jobs=1), want)
+        compared += 1
+    assert compared > 20 and failed > 20
+
+
+def test_times_beyond_datetime64_are_nat_not_an_error(tmp_path: Path) -> None:
+    with open_capture(ROOT / "captures/basic/vxlan-icmp.pcap") as cap:
+        records = [(0, r.ts_ns, r.data, r.wirelen) for r in cap]
+    far = tmp_path / "far.pcapng"
+    write_pcapng(far, [1], records, micro_offset=10**11)  # + 3,000 years
+    got = read_packets(far, jobs=1)
+    assert got["time"].isna().all() and len(got) == len(records)
+    pd.testing.assert_frame_equal(got, reference_frame(far, "far"))

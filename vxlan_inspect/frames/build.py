@@ -13,6 +13,9 @@ from vxlan_inspect.frames.schema import CATEGORICAL, COLUMNS, NUMERIC, default_o
 from vxlan_inspect.frames.table import RawTable, assemble, code_dtype
 
 Formatter = Callable[[int], str]
+#: datetime64[ns]'s "not a time", and the largest time it holds.
+NAT = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
 
 
 def format_mac(key: int) -> str:
@@ -55,8 +58,8 @@ class TableBuilder:
         num, strings = self.num, self.strings
         for pos, row in zip(positions, rows, strict=True):
             for key, value in row.items():
-                if key == "time":
-                    self.ts[pos] = value  # type: ignore[call-overload]
+                if key == "time":  # a time datetime64[ns] cannot hold (before 1678, after 2262) is NaT
+                    self.ts[pos] = value if NAT < value <= INT64_MAX else NAT  # type: ignore[call-overload,operator]
                 elif key in strings:
                     strings[key][pos] = value  # type: ignore[assignment]
                 else:

@@ -30,7 +30,7 @@ from vxlan_inspect.capture.pcapng import frame_simple
 from vxlan_inspect.capture.record import LINKTYPE_ETHERNET, MAXIMUM_SNAPLEN, Record
 from vxlan_inspect.decode.decoder import DecodeConfig, decode_packet
 from vxlan_inspect.errors import CaptureTruncatedError
-from vxlan_inspect.frames.build import TableBuilder, format_ipv4, format_mac
+from vxlan_inspect.frames.build import INT64_MAX, NAT, TableBuilder, format_ipv4, format_mac
 from vxlan_inspect.frames.rows import packet_to_row
 
 SPAN = 120  # bytes gathered per record: 16 of record header + the packet's first 104
@@ -268,9 +268,13 @@ def pcapng_to_builder(data: bytearray, config: DecodeConfig) -> TableBuilder | N
                rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
         units = (high.astype(np.uint64) << np.uint64(32)) | low
         ups = per_sec[iface[rows]]
-        sec = (units // ups).astype(np.int64) + offset[iface[rows]]
+        whole = units // ups
         frac = ((units % ups) * np.uint64(1_000_000_000) // ups).astype(np.int64)
-        return sec * 1_000_000_000 + frac
+        limit = INT64_MAX // 1_000_000_000 - 1  # seconds datetime64[ns] holds either side of 1970
+        shift = offset[iface[rows]]
+        fits = (whole <= np.uint64(limit)) & (np.abs(whole.astype(np.float64) + shift) <= limit)
+        sec = np.where(fits, whole, 0).astype(np.int64) + np.where(fits, shift, 0)
+        return np.where(fits, sec * 1_000_000_000 + frac, NAT)
 
     offs = np.array(positions, dtype=np.int64) + 12  # the timestamp words: 16 bytes before the packet
     return _decode(data, offs, order, linktype, stamps, config, None)

@@ -245,3 +245,14 @@ def test_times_beyond_datetime64_are_nat_not_an_error(tmp_path: Path) -> None:
     got = read_packets(far, jobs=1)
     assert got["time"].isna().all() and len(got) == len(records)
     pd.testing.assert_frame_equal(got, reference_frame(far, "far"))
+
+
+@pytest.mark.parametrize("name", ["vxlan-icmp.pcap", "vxlan-icmp.pcapng", "overlay-any-sll2.pcap"])
+def test_stdin_gives_the_files_table(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    path = ROOT / "captures/basic" / name
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    got = read_packets("-", capture_point=path.stem, jobs=1)
+    pd.testing.assert_frame_equal(got, read_packets(path, jobs=1))

@@ -86,7 +86,8 @@ def _interface(body: bytes, order: str) -> Interface:
     return iface
 
 
-def _ts_ns(iface: Interface, units: int) -> int:
+def ts_ns(iface: Interface, units: int) -> int:
+    """Nanoseconds since the epoch of a timestamp of ``units`` on ``iface``."""
     ups = iface.units_per_sec
     sec, frac = divmod(units, ups)
     return (sec + iface.offset_sec) * 1_000_000_000 + frac * 1_000_000_000 // ups
@@ -208,7 +209,7 @@ def iter_records(stream: BinaryIO, head: bytes, start_index: int = 1) -> Iterato
                 )
             iface = interfaces[iface_id]
             yield Record(
-                index, _ts_ns(iface, (ts_hi << 32) | ts_lo), iface.linktype, caplen, wirelen,
+                index, ts_ns(iface, (ts_hi << 32) | ts_lo), iface.linktype, caplen, wirelen,
                 block[20 : 20 + caplen], iface_id,
             )
             index += 1
@@ -259,7 +260,7 @@ def frame_simple(buf: bytes | bytearray, end: int) -> tuple[str, list[Interface]
     except CaptureFormatError:
         return None
     head = struct.Struct(order + "II").unpack_from
-    epb = struct.Struct(order + "I").unpack_from
+    epb = struct.Struct(order + "I").unpack_from  # one 32-bit word
     if head(buf, 0)[0] != SHB:
         return None
     interfaces: list[Interface] = []
@@ -270,7 +271,7 @@ def frame_simple(buf: bytes | bytearray, end: int) -> tuple[str, list[Interface]
         if pos + 12 > end:
             return None
         btype, total = head(buf, pos)
-        if total < 12 or total % 4 or total > MAX_BLOCK or pos + total > end or head(buf, pos + total - 4)[0] != total:
+        if total < 12 or total % 4 or total > MAX_BLOCK or pos + total > end or epb(buf, pos + total - 4)[0] != total:
             return None
         if btype == EPB:
             iface = epb(buf, pos + 8)[0]

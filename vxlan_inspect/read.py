@@ -7,15 +7,13 @@ import io
 import os
 import struct
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from vxlan_inspect.capture import open_capture, pcap, pcapng
+from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import write_header, write_record
-from vxlan_inspect.capture.pcapng import frame_simple
-from vxlan_inspect.capture.record import MAXIMUM_SNAPLEN, Record, linktype_label
+from vxlan_inspect.capture.record import Record, linktype_label
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.filter import Filter, compile_filter
 from vxlan_inspect.filter.block import record_keeper
@@ -66,13 +64,6 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         fmt = PacketFormatter(opts.display)
         if info.format == "pcap":
             return _print_pcap_blocks(cap, fmt, opts, out, flt)
-        converted = _pcapng_as_pcap(opts.file) if opts.file != "-" else None
-        if converted is not None:  # a big simple pcapng: the pcap path, worker processes included
-            try:
-                with open_capture(converted) as as_pcap:
-                    return _print_pcap_blocks(as_pcap, fmt, opts, out, flt)
-            finally:
-                os.unlink(converted)
         if opts.count is None:
             return _print_repacked(cap, fmt, out, flt)
         fmt_one = fmt.format
@@ -138,48 +129,6 @@ def _first_records(data: bytes, count: int, order: str) -> bytes:
 
 
 _NS_RECORD = struct.Struct("<IIII")
-
-
-def _pcapng_as_pcap(path: str) -> str | None:
-    """A big *simple* pcapng (see ``pcapng.frame_simple``; one link type) copied to a temporary
-    nanosecond pcap, so that it takes the block path and its worker processes; or None.
-
-    Framing the file in memory costs about a tenth of reading it record by record. The
-    caller deletes the copy. Small files, and anything else, go record by record.
-    """
-    if os.path.getsize(path) < PARALLEL_MIN_BYTES:
-        return None
-    with open(path, "rb") as f:
-        data = f.read()
-    framed = frame_simple(data, len(data))
-    if framed is None:
-        return None
-    order, interfaces, positions, ids = framed
-    linktypes = {interfaces[i].linktype for i in set(ids)}
-    if len(linktypes) != 1:
-        return None
-    fields = struct.Struct(order + "IIII").unpack_from  # an EPB's timestamp and lengths, at +12
-    pack = _NS_RECORD.pack
-    fd, name = tempfile.mkstemp(prefix="vxlan-inspect-", suffix=".pcap")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write_header(out, linktypes.pop(), MAXIMUM_SNAPLEN, True)
-            parts: list[bytes] = []
-            for pos, iface in zip(positions, ids, strict=True):
-                high, low, caplen, wirelen = fields(data, pos + 12)
-                sec, nsec = divmod(pcapng.ts_ns(interfaces[iface], (high << 32) | low), 1_000_000_000)
-                if not 0 <= sec <= 0xFFFFFFFF:
-                    raise ValueError("a time a classic pcap cannot hold")
-                parts.append(pack(sec, nsec, caplen, wirelen))
-                parts.append(data[pos + 28 : pos + 28 + caplen])
-                if len(parts) >= 16384:
-                    out.write(b"".join(parts))
-                    parts.clear()
-            out.write(b"".join(parts))
-    except (OSError, ValueError):
-        os.unlink(name)
-        return None
-    return name
 _REPACK_RECORDS = 4096
 
 

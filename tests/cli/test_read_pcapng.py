@@ -68,26 +68,3 @@ def test_a_cut_pcapng_prints_every_whole_record_then_fails(tmp_path: Path) -> No
     whole, _n = _read(["-n", "-r", str(BASIC / "vxlan-icmp.pcap")])
     last = whole.rstrip("\n").split("\n")
     assert outputs[0] == outputs[1] == "\n".join(last[:-2]) + "\n"  # all but the cut record (2 lines)
-
-
-@pytest.mark.parametrize("options", [[], ["-v", "-e"], ["-#", "icmp"], ["--jobs", "2", "not", "arp"],
-                                     ["-c", "5", "udp"]], ids=" ".join)
-def test_big_pcapng_goes_through_a_pcap_copy_and_prints_the_same(tmp_path: Path, options: list[str],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
-
-    import vxlan_inspect.read as read_mod
-
-    files = _files(tmp_path)  # simple; two link types; times before 1970 (the last two: no copy)
-    flags = [o for o in options if o.startswith("-") or o.isdigit()]
-    expr = [o for o in options if o not in flags]
-    wants = [_read(["-n", *flags, "-r", str(path), *expr]) for path in files]  # small files: record by record
-    monkeypatch.setattr(read_mod, "PARALLEL_MIN_BYTES", 0)  # now every pcapng counts as big
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    copies = []
-    real = read_mod._pcapng_as_pcap
-    monkeypatch.setattr(read_mod, "_pcapng_as_pcap", lambda path: copies.append(real(path)) or copies[-1])
-    for path, want in zip(files, wants, strict=True):
-        assert _read(["-n", *flags, "-r", str(path), *expr]) == want, path.name
-    assert copies[0] is not None and copies[1:] == [None, None]
-    assert not list(tmp_path.glob("vxlan-inspect-*.pcap"))  # copies are deleted

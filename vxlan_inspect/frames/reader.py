@@ -1,10 +1,10 @@
 """``read_packets``: one or many capture files to one packet table.
 
-Classic pcap goes through the columnar fast path
-(:mod:`vxlan_inspect.frames.columnar`); pcapng, stdin and anything
-:func:`~vxlan_inspect.capture.open_capture` reads goes record by record through
-the reference decoder. Several files are decoded in worker processes; with
-``engine="dask"`` each file becomes one partition of a dask DataFrame.
+Classic pcap and simple pcapng files go through the columnar fast path
+(:mod:`vxlan_inspect.frames.columnar`); other pcapng files and stdin are read
+record by record and repacked for it (or decoded one by one when their link
+types differ). Several files are decoded in parallel (:func:`_read_parallel`);
+with ``engine="dask"`` each file becomes one partition of a dask DataFrame.
 """
 
 from __future__ import annotations
@@ -139,8 +139,9 @@ def read_packets(
 
     ``path_or_paths``: a file, ``"-"``, a directory (its ``*.pcap``/``*.pcapng``) or a list of them.
     Each file's rows are labelled ``capture_point`` (default: its file name without suffix).
-    ``jobs``: worker processes for several files (default: one per CPU, at most one per file;
-    1 decodes in this process). ``engine="dask"`` returns a dask DataFrame with one partition per
+    ``jobs``: processes decoding several files, this one included (default: one per CPU, at
+    most one per file; 1 decodes everything in this process, in one thread).
+    ``engine="dask"`` returns a dask DataFrame with one partition per
     file, computed on the dask.distributed ``scheduler`` (an address or a Client; default a LocalCluster).
     """
     config = DecodeConfig(vxlan_ports=frozenset(int(p) for p in vxlan_ports), max_depth=DEFAULT_CONFIG.max_depth)

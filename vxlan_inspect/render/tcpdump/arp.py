@@ -21,6 +21,30 @@ ARPHRD_NAMES = {1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay", 23
                 24: "IEEE 1394", 19: "ATM", 32: "InfiniBand"}
 
 
+def q922_string(p: bytes) -> str:
+    """A Frame Relay Q.922 address as ``DLCI n`` (print-fr.c's ``q922_string``)."""
+    if not p:
+        return "<Truncated>"
+    if p[0] & 0x01:  # the EA bit ends the address after one byte: invalid
+        return "<Invalid DLCI>"
+    if len(p) < 2:
+        return "<Truncated>"
+    dlci = ((p[0] & 0xFC) << 2) | ((p[1] & 0xF0) >> 4)
+    if p[1] & 0x01:
+        return "DLCI %u" % dlci
+    i = 2
+    if len(p) < 3:
+        return "<Truncated>"
+    if not p[2] & 0x01:
+        dlci = (dlci << 7) | (p[2] >> 1)
+        i = 3
+    if len(p) <= i:
+        return "<Truncated>"
+    if not p[i] & 0x01:
+        return "<Invalid DLCI>"  # more than 4 bytes of address
+    return "DLCI %u" % ((dlci << 6) | (p[i] >> 2))
+
+
 def arp_print(ctx: Ctx, off: int, length: int, caplen: int) -> None:
     """Print an ARP packet at ``off``; ``length`` is what the link layer carried."""
     from vxlan_inspect.render.tcpdump.link import ETHERTYPE_NAMES
@@ -59,6 +83,8 @@ def arp_print(ctx: Ctx, off: int, length: int, caplen: int) -> None:
 
     def addr(at: int) -> str:
         ctx.need(at, hln)
+        if hrd == 15 and hln:  # LINKADDR_FRELAY
+            return q922_string(buf[at : at + hln])
         return linkaddr_string(buf[at : at + hln])
 
     def paddr(at: int) -> str:

@@ -72,3 +72,11 @@ def fallback_print(ctx: Ctx, off: int, length: int) -> None:
     opts = ctx.opts
     if not (opts.xflag or opts.Xflag or opts.qflag):
         default_print(ctx, off, length)
+
+
+def unknown_data(ctx: Ctx, off: int, ident: str, length: int) -> None:
+    """tcpdump's ``print_unknown_data``: a ``-x`` style dump of ``length`` bytes, cut to the capture."""
+    if off > ctx.end:
+        ctx.out.append("%sDissector error: print_unknown_data called with pointer past end of packet" % ident)
+        return
+    ctx.out.append(hex_only(ctx.buf[off : off + min(length, ctx.end - off)], ident))

@@ -111,7 +111,10 @@ def raw_levels(b: bytes, linktype: int, ports: frozenset[int], need: int = ALL, 
                     if ipend < end:
                         end = ipend
                     vx = _vxlan(b, l4, end, ipend - l4, ports)
-        elif (ntype == 0x0806 or ntype == 0x8035) and p + 8 <= end and p + 8 + 2 * (b[p + 4] + b[p + 5]) <= end:
+        elif ntype == 0x0806 or ntype == 0x8035:
+            # libpcap's arp[...] and 'arp host' read fixed offsets after the ethertype, each
+            # load checked against the capture: an ARP message cut short, or whose lengths do
+            # not fit (ATM ARP's are type/length bytes), is still ARP there.
             noff = p
         levels.append((start, eth, vids, ntype, noff, nproto, l4, frag, vx))
         depth += 1
@@ -178,6 +181,8 @@ def decoded_levels(packet: Packet) -> list[Level]:
             noff, nproto, l4 = lay.offset, lay.next_header, lay.offset + 40
         elif isinstance(lay, ARP):
             noff = lay.offset
+        elif ntype == 0x0806 or ntype == 0x8035:  # an ARP message the decoder found cut short
+            noff = next((iss.offset for iss in packet.issues if iss.layer == "arp" and iss.offset >= start), -1)
         if noff >= 0:
             i += 1
             if i + 1 < n and layers[i].name == "udp" and layers[i].offset == l4 and isinstance(layers[i + 1], VXLAN):

@@ -23,7 +23,8 @@ The STP captures turn on the kernel's 802.1D STP: ``stp`` on two plain bridges (
 ``b1``, ``b2``) joined by a veth, ``stp-vxlan`` on the overlay bridges above, so the BPDUs
 cross the tunnel. ``llc-edges`` writes crafted LLC/SNAP/STP frames (scripts/llc_edge_frames.py),
 ``ip-edges`` crafted IPv4 frames (truncated headers, options, fragments, syslog, IPComp;
-scripts/ip_edge_frames.py).
+scripts/ip_edge_frames.py), ``icmp-edges`` crafted ICMP, ICMPv6 and ARP frames (every type
+and code tcpdump names, quoted datagrams, extensions, options, cuts; scripts/icmp_edge_frames.py).
 
 After writing captures run ``python3 scripts/make-goldens.py`` to refresh tests/golden/.
 """
@@ -744,6 +745,15 @@ def cap_ip_edges(lab: Lab) -> None:
     write_frames_pcap(OUT / "ip-edges.pcap", frames())
 
 
+def cap_icmp_edges(lab: Lab) -> None:
+    """(p) crafted ICMP, ICMPv6 and ARP edge cases (scripts/icmp_edge_frames.py); no namespaces, no traffic."""
+    del lab
+    from edge_pcap import write_frames_pcap
+    from icmp_edge_frames import frames
+
+    write_frames_pcap(OUT / "icmp-edges.pcap", frames())
+
+
 CAPTURES: dict[str, Callable[[Lab], None]] = {
     "icmp": cap_icmp,
     "arp": cap_arp,
@@ -760,6 +770,7 @@ CAPTURES: dict[str, Callable[[Lab], None]] = {
     "stp-vxlan": cap_stp_vxlan,
     "llc-edges": cap_llc_edges,
     "ip-edges": cap_ip_edges,
+    "icmp-edges": cap_icmp_edges,
 }
 
 

@@ -35,7 +35,10 @@ def _dpkt_fields(buf: bytes, ports: set[int]) -> list[tuple[str, object]]:
             out.append(("vlan", tag.id))
         net = eth.data
         if isinstance(net, dpkt.arp.ARP):
-            out.append(("arp", (net.op, _ip(net.spa), _ip(net.tpa))))
+            # dpkt's ARP has fixed 6- and 4-byte address fields whatever ar_hln and ar_pln
+            # say: for other lengths (crafted in icmp-edges.pcap) its addresses are wrong bytes.
+            if net.hln == 6 and net.pln == 4:
+                out.append(("arp", (net.op, _ip(net.spa), _ip(net.tpa))))
             return out
         if not isinstance(net, (dpkt.ip.IP, dpkt.ip6.IP6)):
             return out

@@ -1,6 +1,19 @@
 """ICMPv6 node information (RFC 4620), router renumbering (RFC 2894) and RPL (RFC 6550)
 messages as tcpdump 4.99.3's ``print-icmp6.c`` prints them.
 
+::
+
+    node information              router renumbering             RPL (type 155)
+    +------+------+--------+      +------+------+--------+      +------+------+--------+
+    | 139/140 code| cksum  |      | 138  | code | cksum  |      | 155  | code | cksum  |
+    +-------------+--------+      +------+------+--------+      +------+------+--------+
+    |    qtype    | flags  |      |    sequence number   |      | base (DIS/DIO/DAO/ACK)|
+    +-------------+--------+      +------+------+--------+      |  ... options         |
+    |  nonce (8 bytes)     |      | seg  |flags | maxdelay|
+    +----------------------+      +------+------+--------+
+    |  subject / reply data|      |  reserved; match and |
+                                  |  use prefix parts     |
+
 Each printer here has its own ``trunc`` label in tcpdump: it prints `` [|icmp6]`` and
 returns to ``icmp6_print``, which goes on (``, length N`` without ``-v``). Reads with
 ``GET_*`` still end the whole packet (:class:`Truncated`).

@@ -50,6 +50,7 @@ OUTER = [
     "(ip[6:2] & 0x3fff) == 0", "icmp6 and ip6[40] == 135", "arp[6:2] == 2", "ip[8] == 64 or ip6[7] == 64",
     "vlan", "vlan 100", "vlan 101", "vlan and udp", "vlan 100 and udp port 4789", "vlan and arp",
     "vlan and host 192.168.1.4",
+    "not arp host 192.168.1.4", "not arp net 192.168.1.0/24", "not host 192.168.1.5", "not rarp src host 10.0.0.1",
     "broadcast", "ether broadcast", "not broadcast and arp", "multicast", "ether multicast", "ip multicast",
     "ip6 multicast", "multicast and not broadcast", "ip6 multicast and icmp6",
 ]

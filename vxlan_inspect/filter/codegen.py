@@ -146,9 +146,13 @@ class _Gen:
             return f"({L}[3] == 34525 and {L}[4] >= 0 and {self.pair(src, dst, node.dir, c)})"
         protos = ("ip", "arp", "rarp") if node.proto is None else (node.proto,)
         for p in protos:
-            so, do = (12, 16) if p == "ip" else (14, 24)
-            src, dst = f"b[{L}[4]+{so}:{L}[4]+{so + 4}]", f"b[{L}[4]+{do}:{L}[4]+{do + 4}]"
-            parts.append(f"({L}[3] == {_TYPES[p]} and {L}[4] >= 0 and {self.pair(src, dst, node.dir, c)})")
+            if p == "ip":  # a whole, valid header: slices are in the capture
+                src, dst = f"b[{L}[4]+12:{L}[4]+16]", f"b[{L}[4]+16:{L}[4]+20]"
+                test = self.pair(src, dst, node.dir, c)
+            else:  # an ARP message may be cut short: each load past the capture rejects, as in BPF
+                src, dst = f"_ld(b, {L}[4]+14, 4)", f"_ld(b, {L}[4]+24, 4)"
+                test = self.pair(src, dst, node.dir, str(int.from_bytes(node.addr, "big")))
+            parts.append(f"({L}[3] == {_TYPES[p]} and {L}[4] >= 0 and {test})")
         return "(" + " or ".join(parts) + ")"
 
     def net(self, node: n.Net, L: str) -> str:
@@ -156,7 +160,9 @@ class _Gen:
         bits = size * 8
         mask = ((1 << bits) - 1) ^ ((1 << (bits - node.prefix)) - 1)
         value = int.from_bytes(node.addr, "big")
-        def field(off: int) -> str:
+        def field(off: int, arp: bool = False) -> str:
+            if arp:  # an ARP message may be cut short: a load past the capture rejects, as in BPF
+                return f"(_ld(b, {L}[4]+{off}, 4) & {mask}) == {value}"
             return f"(int.from_bytes(b[{L}[4]+{off}:{L}[4]+{off + size}], 'big') & {mask}) == {value}"
         if size == 16:
             return f"({L}[3] == 34525 and {L}[4] >= 0 and {self.pair_expr(field(8), field(24), node.dir)})"
@@ -164,7 +170,7 @@ class _Gen:
         parts = []
         for p in protos:
             so, do = (12, 16) if p == "ip" else (14, 24)
-            test = self.pair_expr(field(so), field(do), node.dir)
+            test = self.pair_expr(field(so, p != "ip"), field(do, p != "ip"), node.dir)
             parts.append(f"({L}[3] == {_TYPES[p]} and {L}[4] >= 0 and {test})")
         return "(" + " or ".join(parts) + ")"
 

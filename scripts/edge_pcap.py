@@ -1,4 +1,5 @@
-"""Write crafted frames as a classic pcap, the one format of every ``*_edge_frames.py`` capture.
+"""Shared by the ``*_edge_frames.py`` generators: the Internet checksum, and writing crafted frames
+as a classic pcap (the one format of every such capture).
 
 Little-endian, microsecond timestamps, Ethernet. Frame ``i`` gets the time
 ``BASE_TS + i`` seconds and ``i`` milliseconds, so the file is the same on every run.
@@ -21,3 +22,13 @@ def write_frames_pcap(path: Path, frames: Iterable[tuple[bytes, int]]) -> int:
         parts.append(struct.pack("<IIII", BASE_TS + i, i * 1000, len(data), len(frame)) + data)
     path.write_bytes(b"".join(parts))
     return len(parts) - 1
+
+
+def cksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071) of ``data``."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF

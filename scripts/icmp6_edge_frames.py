@@ -13,6 +13,7 @@ from __future__ import annotations
 import socket
 import struct
 
+from edge_pcap import cksum
 from ip_edge_frames import vxlan
 from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import Ether
@@ -24,15 +25,6 @@ MAC_A, MAC_B = "02:00:5e:20:00:01", "02:00:5e:20:00:02"
 
 def a6(text: str) -> bytes:
     return socket.inet_pton(socket.AF_INET6, text)
-
-
-def cksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def icmp6(itype: int, code: int, rest: bytes = bytes(4), data: bytes = b"", csum: int | None = None,

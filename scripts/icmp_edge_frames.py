@@ -31,6 +31,7 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
+from edge_pcap import cksum
 from icmp6_edge_frames import icmp6_frames
 from ip_edge_frames import eth, ip4, vxlan
 from scapy.layers.inet import IP, TCP, UDP
@@ -42,16 +43,6 @@ OUT = ROOT / "captures" / "basic" / "icmp-edges.pcap"
 
 MAC_A, MAC_B = "02:00:5e:20:00:01", "02:00:5e:20:00:02"
 ROUTER = "10.20.0.254"
-
-
-def cksum(data: bytes) -> int:
-    """The Internet checksum of ``data``."""
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def icmp(itype: int, code: int, rest: bytes = bytes(4), data: bytes = b"", csum: int | None = None) -> bytes:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from edge_pcap import cksum
 from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop
 from scapy.layers.l2 import Ether
@@ -83,10 +84,7 @@ def ipsum(frame: bytes, ip_off: int = 14) -> bytes:
     hlen = (frame[ip_off] & 0x0F) * 4
     hdr = bytearray(frame[ip_off : ip_off + hlen])
     hdr[10:12] = b"\0\0"
-    total = sum(struct.unpack("!%dH" % (len(hdr) // 2), bytes(hdr)))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return patch(frame, ip_off + 10, struct.pack("!H", ~total & 0xFFFF))
+    return patch(frame, ip_off + 10, struct.pack("!H", cksum(bytes(hdr))))
 
 
 UDP_DATA = UDP(sport=40000, dport=9999) / Raw(b"udp payload bytes")

@@ -16,7 +16,7 @@ from vxlan_inspect.capture.pcap import write_header, write_record
 from vxlan_inspect.capture.record import Record, linktype_label
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.filter import Filter, compile_filter
-from vxlan_inspect.filter.block import record_keeper
+from vxlan_inspect.filter.block import RecordKeeper, record_keeper
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
@@ -172,7 +172,7 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
 def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) -> int:  # type: ignore[no-untyped-def]
     """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file."""
     n = 0
-    keepers: dict[int, object] = {}
+    keepers: dict[int, RecordKeeper] = {}
     try:
         for run in _repacked(cap):
             if isinstance(run, Record):
@@ -184,7 +184,7 @@ def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) 
             keep = None
             if flt is not None:
                 keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
-            out.write(fmt.format_block(data, count, n + 1, "<", True, linktype, keep=keep))  # type: ignore[arg-type]
+            out.write(fmt.format_block(data, count, n + 1, "<", True, linktype, keep=keep))
             n += fmt.kept
     finally:
         out.flush()

@@ -1,9 +1,10 @@
 """Packet tables as plain column arrays, and their one-step assembly into a DataFrame.
 
 A :class:`RawTable` is what one file decodes to before pandas is involved:
-numeric columns as numpy arrays and each string column as ``int32`` codes into
-that file's own sorted list of strings. It pickles as a handful of flat
-buffers, which is what worker processes send back.
+numeric columns as numpy arrays and each string column as codes (the narrowest
+signed integer that fits) into that file's own sorted list of strings. A worker
+process hands one back through a file in ``/dev/shm`` (:func:`ship`,
+:func:`unship`), flat buffers that the parent maps and copies once.
 
 :func:`assemble` turns any number of them into one table in one step: the
 string lists are merged once (sorted), each file's codes are remapped through a

@@ -9,15 +9,17 @@ import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import write_header, write_record
 from vxlan_inspect.capture.record import Record, linktype_label
 from vxlan_inspect.errors import InputError, UsageError
-from vxlan_inspect.filter import Filter, compile_filter
-from vxlan_inspect.filter.block import RecordKeeper, record_keeper
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
+
+if TYPE_CHECKING:  # the filter package loads only when there is a filter (start-up time)
+    from vxlan_inspect.filter import Filter
+    from vxlan_inspect.filter.block import RecordKeeper
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
 #: Files smaller than this are formatted in-process (a worker pool costs ~50 ms to start).
@@ -94,10 +96,14 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
 def _compile(opts: ReadOptions) -> Filter | None:
     """The filter to apply: ``opts.filter`` (text or compiled) or the trailing expression words."""
     flt = opts.filter
-    if isinstance(flt, Filter):
-        return flt
+    if flt is not None and not isinstance(flt, str):
+        return flt  # a compiled Filter
     text = flt if flt is not None else " ".join(opts.expression)
-    return compile_filter(text, opts.vxlan_ports) if text.strip() else None
+    if not text.strip():
+        return None
+    from vxlan_inspect.filter import compile_filter
+
+    return compile_filter(text, opts.vxlan_ports)
 
 
 def _filter_blocks(
@@ -173,6 +179,8 @@ def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) 
     """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file."""
     n = 0
     keepers: dict[int, RecordKeeper] = {}
+    if flt is not None:
+        from vxlan_inspect.filter.block import record_keeper
     try:
         for run in _repacked(cap):
             if isinstance(run, Record):
@@ -270,6 +278,8 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         if jobs > 1 and direct_fd is not None:
             return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd, worker_filter)
         if jobs <= 1 and worker_filter is not None:  # one process: filter while formatting, one pass
+            from vxlan_inspect.filter.block import record_keeper
+
             keep = record_keeper(worker_filter, info.linktype)
             for block in blocks:
                 write(fmt.format_block(block.data, block.count, block.first_index, *args, keep=keep,
@@ -428,7 +438,11 @@ def _direct_format(
     fmt.ctx.tcp_seq.clear()
     data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
     flt = _DIRECT["filter"]
-    keep = record_keeper(flt, args[2]) if isinstance(flt, Filter) else None
+    keep = None
+    if flt is not None:
+        from vxlan_inspect.filter.block import record_keeper
+
+        keep = record_keeper(flt, args[2])  # type: ignore[arg-type]
     text = fmt.format_block(data, count, first_index, *args, keep=keep).encode("utf-8", "surrogateescape")
     count = fmt.kept
     if fmt.ctx.tcp_acks:

@@ -11,8 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-import typer
-
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.read import ReadOptions, run_read
 
@@ -188,18 +186,11 @@ def parse_args(argv: list[str]) -> ReadOptions:
     return o
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``read`` to the app; its arguments are parsed tcpdump-style, not by click."""
-
-    @app.command(
-        "read",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
-        help="Print a capture exactly as tcpdump -r does (tcpdump flags: -r -n -e -v -q -t -# -c -x -X -w).",
-        add_help_option=False,
-    )
-    def read_command(ctx: typer.Context) -> None:
-        opts = parse_args(list(ctx.args))
-        if opts.help:
-            sys.stdout.write(USAGE)
-            raise typer.Exit(0)
-        run_read(opts)
+def read_main(argv: list[str]) -> int:
+    """``vxlan-inspect read ARGS``: parse tcpdump-style, print; return the exit code."""
+    opts = parse_args(argv)
+    if opts.help:
+        sys.stdout.write(USAGE)
+        return 0
+    run_read(opts)
+    return 0

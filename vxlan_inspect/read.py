@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from vxlan_inspect.capture import open_capture, pcap
-from vxlan_inspect.capture.pcap import write_header, write_record
+from vxlan_inspect.capture.pcap import regular_file, write_header, write_record
 from vxlan_inspect.capture.record import Record, linktype_label
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
@@ -38,6 +38,8 @@ class ReadOptions:
     display: Options = field(default_factory=Options)
     help: bool = False
     jobs: int | None = None
+    #: ``-l``: flush after each packet's text, so a pipe reader sees it at once (like tcpdump's -l).
+    line_buffered: bool = False
     #: A filter for the Python API: text or a compiled Filter (else ``expression`` is used).
     filter: Filter | str | None = None
 
@@ -66,8 +68,9 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         fmt = PacketFormatter(opts.display)
         if info.format == "pcap":
             return _print_pcap_blocks(cap, fmt, opts, out, flt)
+        streaming = opts.line_buffered and not regular_file(cap._stream)
         if opts.count is None:
-            return _print_repacked(cap, fmt, out, flt)
+            return _print_repacked(cap, fmt, out, flt, 1 if streaming else _REPACK_RECORDS)
         fmt_one = fmt.format
         limit = opts.count
         lines: list[str] = []
@@ -79,10 +82,12 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
                     continue
                 lines.append(fmt_one(n + 1, rec.ts_ns, rec.linktype, rec.caplen, rec.wirelen, rec.data))
                 n += 1
-                if len(lines) >= 2048:
+                if len(lines) >= 2048 or opts.line_buffered:
                     lines.append("")
                     write("\n".join(lines))
                     lines.clear()
+                    if opts.line_buffered:
+                        out.flush()
                 if limit is not None and n >= limit:
                     break
         finally:
@@ -138,7 +143,7 @@ _NS_RECORD = struct.Struct("<IIII")
 _REPACK_RECORDS = 4096
 
 
-def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore[no-untyped-def]
+def _repacked(cap, run_records: int = _REPACK_RECORDS) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore[no-untyped-def]
     """Records of any reader (pcapng) as runs of classic nanosecond pcap records of one link type.
 
     Yields ``(data, count, linktype)``, or a lone :class:`Record` whose time a classic pcap
@@ -151,7 +156,7 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
     pack = _NS_RECORD.pack
     try:
         for rec in cap:
-            if (rec.linktype != linktype or count >= _REPACK_RECORDS) and count:
+            if rec.linktype != linktype and count:
                 yield b"".join(parts), count, linktype
                 parts.clear()
                 count = 0
@@ -167,6 +172,10 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
             parts.append(pack(sec, nsec, rec.caplen, rec.wirelen))
             parts.append(rec.data)
             count += 1
+            if count >= run_records:  # a full run goes now, not when the next record arrives
+                yield b"".join(parts), count, linktype
+                parts.clear()
+                count = 0
     except BaseException:
         if count:
             yield b"".join(parts), count, linktype
@@ -175,14 +184,19 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
         yield b"".join(parts), count, linktype
 
 
-def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) -> int:  # type: ignore[no-untyped-def]
-    """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file."""
+def _print_repacked(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None, run_records: int = 4096
+) -> int:
+    """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file.
+
+    ``run_records`` 1 (``-l`` on a stream) prints and flushes each record as it arrives.
+    """
     n = 0
     keepers: dict[int, RecordKeeper] = {}
     if flt is not None:
         from vxlan_inspect.filter.block import record_keeper
     try:
-        for run in _repacked(cap):
+        for run in _repacked(cap, run_records):
             if isinstance(run, Record):
                 if flt is None or flt.match_record(run.data, run.linktype, run.wirelen):
                     out.write(fmt.format(n + 1, run.ts_ns, run.linktype, run.caplen, run.wirelen, run.data) + "\n")
@@ -194,6 +208,8 @@ def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) 
                 keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
             out.write(fmt.format_block(data, count, n + 1, "<", True, linktype, keep=keep))
             n += fmt.kept
+            if run_records == 1:
+                out.flush()
     finally:
         out.flush()
     return n
@@ -285,13 +301,18 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
                 write(fmt.format_block(block.data, block.count, block.first_index, *args, keep=keep,
                                        offsets=block.positions))
                 n += fmt.kept
+                if opts.line_buffered:
+                    out.flush()
             return n
         if worker_filter is not None:  # not direct after all: filter here, in order
             blocks = _filter_blocks(blocks, worker_filter, order, info.nanosecond, info.linktype, opts.count)
         if jobs <= 1:
+            flush = out.flush if opts.line_buffered else None
             for block in blocks:
                 write(fmt.format_block(block.data, block.count, block.first_index, *args))
                 n += block.count
+                if flush is not None:
+                    flush()
             return n
         import multiprocessing
 

@@ -31,7 +31,9 @@ VXLAN decapsulated (UDP 4789 and 8472, plus every --vxlan-port).
   -ttttt         delta since the first packet
   --nano         nanosecond timestamps
   -#             number the packets
-  -c N           stop after N packets
+  -c N           stop after N packets (reading stops there: a pipe is not read to its end)
+  -l             flush after each packet: with -r - (a pipe, tail -f, tcpdump -w -) each
+                 packet prints as soon as its record has arrived
   -x, -xx        hex dump (without / with the link header)
   -X, -XX        hex and ASCII dump (without / with the link header)
   -w FILE        write the selected packets to a pcap file instead of printing
@@ -169,9 +171,11 @@ def parse_args(argv: list[str]) -> ReadOptions:
             o.jobs = int(value)
         elif flag == "--no-system-ifnames":
             o.display.system_ifnames = False
+        elif flag == "-l":
+            o.line_buffered = True
         elif flag == "-i":
             raise UsageError("read: -i captures live; use 'vxlan-inspect capture -i IFACE'")
-        # -n -N -U -l -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
+        # -n -N -U -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
     if o.file is None:
         if not rest:
             if not o.help:

@@ -39,7 +39,7 @@ def _pcapng_pieces(tmp: Path) -> tuple[bytes, list[bytes]]:
     _head, recs = _pcap_pieces()
     records = []
     for rec in recs:
-        sec, usec, caplen, wirelen = struct.unpack_from("<IIII", rec, 0)
+        sec, usec, _caplen, wirelen = struct.unpack_from("<IIII", rec, 0)
         records.append((0, sec * 1_000_000_000 + usec * 1000, rec[16:], wirelen))
     path = tmp / "x.pcapng"
     write_pcapng(path, [1], records)

@@ -70,6 +70,14 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
             return _print_pcap_blocks(cap, fmt, opts, out, flt)
         streaming = opts.line_buffered and not regular_file(cap._stream)
         if opts.count is None:
+            if not streaming and (flt is None or _filter_is_local(opts)) and opts.display.tflag not in (3, 5):
+                try:
+                    size: int | None = os.fstat(cap._stream.fileno()).st_size
+                except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+                    size = None
+                jobs = _jobs(opts, size)
+                if jobs > 1 and regular_file(cap._stream):
+                    return _print_pcapng_parallel(cap, fmt, jobs, out, flt)
             return _print_repacked(cap, fmt, out, flt, 1 if streaming else _REPACK_RECORDS)
         fmt_one = fmt.format
         limit = opts.count
@@ -141,6 +149,8 @@ def _first_records(data: bytes, count: int, order: str) -> bytes:
 
 _NS_RECORD = struct.Struct("<IIII")
 _REPACK_RECORDS = 4096
+#: Packets per run handed to a worker by the parallel pcapng path.
+_PCAPNG_RUN_RECORDS = 4096
 
 
 def _repacked(cap, run_records: int = _REPACK_RECORDS) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore[no-untyped-def]
@@ -213,6 +223,119 @@ def _print_repacked(  # type: ignore[no-untyped-def]
     finally:
         out.flush()
     return n
+
+
+def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, jobs: int, out: TextIO, flt: Filter | None
+) -> int:
+    """pcapng on disk, big: this process frames runs of whole blocks; workers parse and format them.
+
+    The text is written here, in order, a bounded window of runs in flight. A run in which
+    a worker met TCP acknowledgements (relative sequence numbers need every earlier packet)
+    is formatted again here, and so is everything after it, as in the pcap path. The first
+    irregular block ends the parallel part: everything from it on is read here, record by
+    record, which prints every complete record and raises the record reader's own error.
+    """
+    import multiprocessing
+
+    from vxlan_inspect.capture import pcapng
+
+    mp = multiprocessing.get_context("fork")
+    n = 0
+    write = out.write
+    taken_over = False
+    keepers: dict[int, RecordKeeper] = {}
+    pending: collections.deque[tuple[object, tuple[bytes, bytes, int, int]]] = collections.deque()
+
+    def here(run: tuple[bytes, bytes, int, int]) -> int:
+        text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, *run)
+        write(text)
+        return kept
+
+    def settle(limit: int) -> None:
+        nonlocal n, taken_over
+        while len(pending) > limit:
+            result, run = pending.popleft()
+            if taken_over:
+                n += here(run)
+                continue
+            text, kept, acks = result.get()  # type: ignore[attr-defined]
+            if acks:
+                taken_over = True
+                n += here(run)
+                continue
+            write(text)
+            n += kept
+
+    try:
+        with mp.Pool(jobs, initializer=_worker_init, initargs=(fmt.opts, flt)) as pool:
+            for item in pcapng.iter_runs(cap._stream, cap._head, _PCAPNG_RUN_RECORDS):
+                if len(item) == 3:  # an irregular block: the rest is read here
+                    settle(0)
+                    context, offset, first_index = item
+                    cap._stream.seek(offset)
+                    rest = pcapng.iter_records(cap._stream, context, first_index)
+                    n += _print_runs(fmt, flt, keepers, _repacked(rest), first_index, write)
+                    break
+                if taken_over:
+                    settle(0)
+                    n += here(item)
+                    continue
+                pending.append((pool.apply_async(_worker_pcapng, item), item))
+                settle(2 * jobs)
+            settle(0)
+    finally:
+        out.flush()
+    return n
+
+
+def _print_runs(  # type: ignore[no-untyped-def]
+    fmt: PacketFormatter, flt: Filter | None, keepers: dict[int, RecordKeeper], runs, index: int, write
+) -> int:
+    """Write the items of :func:`_repacked` (runs of repacked records, lone records); return how many printed.
+
+    ``index`` is the number of the first record (``-#``; only unfiltered output comes here numbered).
+    """
+    n = 0
+    for run in runs:
+        if isinstance(run, Record):
+            if flt is None or flt.match_record(run.data, run.linktype, run.wirelen):
+                write(fmt.format(index, run.ts_ns, run.linktype, run.caplen, run.wirelen, run.data) + "\n")
+                n += 1
+            index += 1
+            continue
+        data, count, linktype = run
+        keep = None
+        if flt is not None:
+            from vxlan_inspect.filter.block import record_keeper
+
+            keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
+        write(fmt.format_block(data, count, index, "<", True, linktype, keep=keep))
+        n += fmt.kept
+        index += count
+    return n
+
+
+def _format_pcapng_run(
+    fmt: PacketFormatter, flt: Filter | None, keepers: dict[int, RecordKeeper],
+    context: bytes, data: bytes, first_index: int, count: int,
+) -> tuple[str, int, int]:
+    """Parse and format one run of :func:`~vxlan_inspect.capture.pcapng.iter_runs`: (text, printed, TCP acks)."""
+    from vxlan_inspect.capture import pcapng
+
+    del count
+    fmt.ctx.tcp_acks = 0
+    stream = io.BytesIO(context + data)
+    records = pcapng.iter_records(stream, stream.read(12), first_index)
+    parts: list[str] = []
+    kept = _print_runs(fmt, flt, keepers, _repacked(records), first_index, parts.append)
+    return "".join(parts), kept, fmt.ctx.tcp_acks
+
+
+def _worker_pcapng(context: bytes, data: bytes, first_index: int, count: int) -> tuple[str, int, int]:
+    fmt = _WORKER["fmt"]
+    fmt.ctx.tcp_seq.clear()
+    return _format_pcapng_run(fmt, _WORKER_FILTER.get("filter"), {}, context, data, first_index, count)
 
 
 def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -496,8 +619,12 @@ def _format_in_main(
 _WORKER: dict[str, PacketFormatter] = {}
 
 
-def _worker_init(display: Options) -> None:
+_WORKER_FILTER: dict[str, Filter | None] = {}
+
+
+def _worker_init(display: Options, flt: Filter | None = None) -> None:
     _WORKER["fmt"] = PacketFormatter(display)
+    _WORKER_FILTER["filter"] = flt
 
 
 def _worker_format(

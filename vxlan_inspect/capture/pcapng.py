@@ -289,3 +289,81 @@ def frame_simple(buf: bytes | bytearray, end: int) -> tuple[str, list[Interface]
             return None
         pos += total
     return order, interfaces, positions, ids
+
+
+def iter_runs(
+    stream: BinaryIO, head: bytes, run_records: int = 4096, read_size: int = 1 << 22
+) -> Iterator[tuple[bytes, bytes, int, int] | tuple[bytes, int, int]]:
+    """Frame a pcapng file on disk into runs of whole blocks, for worker processes.
+
+    Only block headers and trailers are looked at. Yields ``(context, data, first_index,
+    count)``: ``data`` holds whole blocks with ``count`` packets, the first numbered
+    ``first_index``; ``context`` is the section header and interface blocks they refer to
+    (feed ``context + data`` to :func:`iter_records`). At the first block that is not
+    plainly whole and regular (cut short, a bad length or trailer, a section of the other
+    byte order), it yields ``(context, offset, first_index)`` and stops: the caller reads
+    from that file offset on with :func:`iter_records`, which prints every complete
+    record and raises its usual error. ``head`` is what was read from offset 0.
+    """
+    order = section_order(head)
+    word2 = struct.Struct(order + "II").unpack_from
+    word = struct.Struct(order + "I").unpack_from
+    buf = head
+    base = 0  # the file offset of buf[0]
+    pos = 0
+    run_start = 0
+    count = 0
+    index = 1
+    context = b""
+    eof = False
+    while True:
+        if pos + 12 > len(buf) and not eof:
+            more = stream.read(read_size)
+            eof = not more
+            if more:
+                buf = buf[run_start:] + more
+                base += run_start
+                pos -= run_start
+                run_start = 0
+                continue
+        if pos + 12 > len(buf):
+            break
+        btype, total = word2(buf, pos)
+        if total < 12 or total % 4 or total > MAX_BLOCK:
+            break
+        if pos + total > len(buf):
+            if eof:
+                break
+            more = stream.read(max(read_size, total))
+            eof = not more
+            buf = buf[run_start:] + more
+            base += run_start
+            pos -= run_start
+            run_start = 0
+            continue
+        if word(buf, pos + total - 4)[0] != total:
+            break
+        if btype in (SHB, IDB):
+            if btype == SHB and (total < 28 or section_order(buf[pos : pos + 12]) != order):
+                break
+            if count:
+                yield context, buf[run_start:pos], index, count
+                index += count
+                count = 0
+            context = (context if btype == IDB else b"") + buf[pos : pos + total]
+            pos += total
+            run_start = pos
+            continue
+        if btype in (EPB, SPB, OPB):
+            count += 1
+        pos += total
+        if count >= run_records:
+            yield context, buf[run_start:pos], index, count
+            index += count
+            count = 0
+            run_start = pos
+    if count:
+        yield context, buf[run_start:pos], index, count
+        index += count
+    if pos < len(buf) or not eof:
+        yield context, base + pos, index

@@ -17,7 +17,7 @@ import struct
 from collections.abc import Callable
 
 from vxlan_inspect.render.tcpdump import link
-from vxlan_inspect.render.tcpdump.context import Ctx, Options
+from vxlan_inspect.render.tcpdump.context import Ctx, Options, ipaddr_string
 from vxlan_inspect.render.tcpdump.hexdump import ascii_only, hex_and_ascii, hex_only
 from vxlan_inspect.render.tcpdump.ip import frag_flags
 
@@ -238,7 +238,7 @@ def compile_fast(opts: Options, linktype: int, ctx: Ctx) -> FastFn | None:
         key = buf[p + 12 : p + 20]
         pair = pairs.get(key)
         if pair is None:
-            pair = "%s > %s: ICMP echo " % (_ip(src), _ip(dst))
+            pair = "%s > %s: ICMP echo " % (ipaddr_string(src), ipaddr_string(dst))
             if len(pairs) > 65536:
                 pairs.clear()
             pairs[key] = pair
@@ -266,7 +266,7 @@ def compile_fast(opts: Options, linktype: int, ctx: Ctx) -> FastFn | None:
         key = buf[p + 12 : p + 24]
         head = heads.get(key)
         if head is None:
-            head = "%s.%u > %s.%u: " % (_ip(src), sport, _ip(dst), dport)
+            head = "%s.%u > %s.%u: " % (ipaddr_string(src), sport, ipaddr_string(dst), dport)
             if len(heads) > 65536:
                 heads.clear()
             heads[key] = head
@@ -304,24 +304,46 @@ def compile_fast(opts: Options, linktype: int, ctx: Ctx) -> FastFn | None:
                 return None
             return macs(buf[p : p + 12]) + eth_ip % length + body if e else body
         if etype == 0x0806 and length >= 42:
-            hrd, pro, hln, pln, op, sha, spa, tha, tpa = _ARP.unpack_from(buf, p + 14)
-            if hrd != 1 or pro != 0x0800 or hln != 6 or pln != 4:
-                return None
-            if op == 1:
-                body = "Request who-has %s%s tell %s, length %u" % (
-                    _ip(tpa), " (%s)" % tha.hex(":") if any(tha) else "", _ip(spa), length - 14)
-            elif op == 2:
-                body = "Reply %s is-at %s, length %u" % (_ip(spa), sha.hex(":"), length - 14)
+            key = buf[p : p + 42]
+            if key in arps:
+                text = arps[key]
             else:
+                text = arps[key] = arp(key)
+                if len(arps) > 65536:
+                    arps.clear()
+            if text is None:
                 return None
-            text = arp_word + arp_v + body
-            return macs(buf[p : p + 12]) + "ethertype ARP (0x0806), length %u: " % length + text if e else text
+            return (text % length if e else text) + "%u" % (length - 14)
         return None
 
+    arps: dict[bytes, str | None] = {}  # inner Ethernet + ARP bytes -> text before the length
+
+    def arp(frame: bytes) -> str | None:
+        """An Ethernet/IPv4 ARP request or reply (42 bytes from the frame's start)."""
+        hrd, pro, hln, pln, op, sha, spa, tha, tpa = _ARP.unpack_from(frame, 14)
+        if hrd != 1 or pro != 0x0800 or hln != 6 or pln != 4:
+            return None
+        if op == 1:
+            body = "Request who-has %s%s tell %s, length " % (
+                ipaddr_string(tpa), " (%s)" % tha.hex(":") if any(tha) else "", ipaddr_string(spa))
+        elif op == 2:
+            body = "Reply %s is-at %s, length " % (ipaddr_string(spa), sha.hex(":"))
+        else:
+            return None
+        text = arp_word + arp_v + body
+        # -e: the frame length is printed before the ARP text; it is the only other length.
+        return macs(frame[:12]) + "ethertype ARP (0x0806), length %u: " + text if e else text
+
     if linktype == 1:
+        echo = _vxlan_echo(opts, ip_word, macs, ip_v, eth_ip, dump) if not q else None
+
         def outer(buf: bytes, off: int, caplen: int, wirelen: int) -> str | None:
             if caplen != wirelen or caplen < 42 or buf[off + 12] != 8 or buf[off + 13] != 0:
                 return None
+            if echo is not None and caplen >= 92:
+                text = echo(buf, off, wirelen)
+                if text is not None:
+                    return text
             body = ipv4(buf, off + 14, wirelen - 14, False)
             if body is None:
                 return None
@@ -354,6 +376,101 @@ def compile_fast(opts: Options, linktype: int, ctx: Ctx) -> FastFn | None:
         body = prefix + body
         return body if dump is None else body + dump(buf[off : off + caplen])
     return cooked
+
+
+# Ethernet / IPv4 / UDP / VXLAN / Ethernet / IPv4 / ICMP echo, frame offsets 0..92, in one unpack:
+# the parts that stay the same along a flow as blobs, the rest as numbers.
+_ECHO_FRAME = struct.Struct("!14sBBHHHBBH12sHH8s14sBBHHHBBH8sBBHHH")
+
+
+def _vxlan_echo(  # type: ignore[no-untyped-def]
+    opts: Options, ip_word: str, macs, ip_v, eth_ip: str, dump
+) -> Callable[[bytes, int, int], str | None]:
+    """The commonest record, an ICMP echo inside VXLAN, from a per-flow skeleton.
+
+    The skeleton (all the text but the IP ids and the sequence number) is made once per
+    flow, from the same pieces as the rest of the templates, and cached with the flow's
+    constant fields as its key; a flow whose constant fields rule it out caches None.
+    Checksums (``-v``) are verified for every packet.
+    """
+    ports = opts.vxlan_ports
+    e, v = opts.eflag, opts.vflag
+    vv = v > 1
+    arp_free_inner_ip = "" if e else "IP "
+    skeletons: dict[tuple[object, ...], tuple[str, int, int, int] | None] = {}
+    unpack = _ECHO_FRAME.unpack_from
+
+    def skeleton(
+        eth: bytes, tos: int, tot: int, frag: int, ttl: int, proto: int, addrs: bytes, ulen: int, usum_zero: bool,
+        vx: bytes, ieth: bytes, itos: int, itot: int, ifrag: int, ittl: int, iproto: int, iaddrs: bytes,
+        itype: int, icode: int,
+    ) -> tuple[str, int, int, int] | None:
+        del icode  # in the key: ICMP's printer names an echo with any code the same way
+        sport, dport = struct.unpack_from("!HH", addrs, 8)
+        if (eth[12:14] != b"\x08\x00" or frag & 0x3FFF or proto != 17 or ulen != tot - 20
+                or (sport not in ports and dport not in ports) or sport in _BEFORE_VXLAN or dport in _BEFORE_VXLAN
+                or sport == _BCM_LI_PORT or ieth[12:14] != b"\x08\x00" or itot != ulen - 30
+                or ifrag & 0x3FFF or iproto != 1 or itype not in (0, 8) or (v and (ttl == 0 or ittl == 0))):
+            return None
+        parts = []
+        if e:
+            parts.append(macs(eth[:12]) + eth_ip % (tot + 14))
+        parts.append(ip_word.replace("%", "%%"))
+        if v:
+            parts.append(ip_v(tos, ttl, 0, frag, "UDP (17)", tot).replace("id 0,", "id %u,"))
+        parts.append("%s.%u > %s.%u: " % (ipaddr_string(addrs[:4]), sport, ipaddr_string(addrs[4:8]), dport))
+        if vv:
+            parts.append("[no cksum] " if usum_zero else "[udp sum ok] ")
+        flags = vx[0]
+        parts.append("VXLAN, flags [%s] (0x%02x), vni %u\n" % (
+            "I" if flags & 0x08 else "invalid", flags, int.from_bytes(vx[4:7], "big")))
+        if e:
+            parts.append(macs(ieth[:12]) + eth_ip % (itot + 14))
+        parts.append(arp_free_inner_ip)
+        if v:
+            parts.append(ip_v(itos, ittl, 0, ifrag, "ICMP (1)", itot).replace("id 0,", "id %u,"))
+        parts.append("%s > %s: ICMP echo %s, id " % (
+            ipaddr_string(iaddrs[:4]), ipaddr_string(iaddrs[4:]), "request" if itype == 8 else "reply"))
+        # The IPv4 header sums without the two words that change along a flow (id and checksum):
+        # a header is valid when this plus those two is a nonzero multiple of 0xffff.
+        outer_sum = (0x4500 + tos + tot + frag + (ttl << 8) + proto
+                     + sum(struct.unpack("!4H", addrs[:8])))
+        inner_sum = (0x4500 + itos + itot + ifrag + (ittl << 8) + iproto
+                     + sum(struct.unpack("!4H", iaddrs)))
+        return "".join(parts), itot - 20, outer_sum, inner_sum
+
+    def echo(buf: bytes, off: int, wirelen: int) -> str | None:
+        (eth, vhl, tos, tot, ident, frag, ttl, proto, ip_sum, addrs, ulen, usum, vx, ieth, ivhl, itos, itot,
+         iident, ifrag, ittl, iproto, iip_sum, iaddrs, itype, icode, _icsum, echo_id, seq) = unpack(buf, off)
+        if vhl != 0x45 or ivhl != 0x45 or tot != wirelen - 14:
+            return None
+        key = (eth, tos, tot, frag, ttl, proto, addrs, ulen, usum == 0, vx, ieth, itos, itot, ifrag, ittl, iproto,
+               iaddrs, itype, icode)
+        try:
+            sk = skeletons[key]
+        except KeyError:
+            sk = skeleton(*key)
+            if len(skeletons) > 65536:
+                skeletons.clear()
+            skeletons[key] = sk
+        if sk is None:
+            return None
+        text, icmp_len, outer_sum, inner_sum = sk
+        if v:
+            p = off + 14
+            if ((outer_sum + ident + ip_sum) % 0xFFFF or (inner_sum + iident + iip_sum) % 0xFFFF
+                    or not _cksum_ok(buf[p + 70 : p + itot + 50])):
+                return None
+            if vv and usum and ((int.from_bytes(addrs[:8], "big") + 17 + ulen) % 0xFFFF + int.from_bytes(
+                    buf[p + 20 : p + tot] + (b"\0" if ulen & 1 else b""), "big")) % 0xFFFF:
+                return None
+            if v:
+                body = text % (ident, iident) + "%u, seq %u, length %u" % (echo_id, seq, icmp_len)
+        else:
+            body = text + "%u, seq %u, length %u" % (echo_id, seq, icmp_len)
+        return body if dump is None else body + dump(buf[off : off + wirelen])
+
+    return echo
 
 
 def _dump(opts: Options, hdrlen: int) -> Callable[[bytes], str] | None:

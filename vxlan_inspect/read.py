@@ -77,6 +77,9 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
                     size = None
                 jobs = _jobs(opts, size)
                 if jobs > 1 and regular_file(cap._stream):
+                    fd = _direct_output_fd(out)
+                    if fd is not None:
+                        return _print_pcapng_direct(cap, fmt, jobs, fd, flt)
                     return _print_pcapng_parallel(cap, fmt, jobs, out, flt)
             return _print_repacked(cap, fmt, out, flt, 1 if streaming else _REPACK_RECORDS)
         fmt_one = fmt.format
@@ -248,7 +251,7 @@ def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
     pending: collections.deque[tuple[object, tuple[bytes, bytes, int, int]]] = collections.deque()
 
     def here(run: tuple[bytes, bytes, int, int]) -> int:
-        text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, *run)
+        text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, *run[:4])
         write(text)
         return kept
 
@@ -279,14 +282,101 @@ def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
                     break
                 if taken_over:
                     settle(0)
-                    n += here(item)
+                    n += here(item[:4])
                     continue
-                pending.append((pool.apply_async(_worker_pcapng, item), item))
+                run = item[:4]
+                pending.append((pool.apply_async(_worker_pcapng, run), run))
                 settle(2 * jobs)
             settle(0)
     finally:
         out.flush()
     return n
+
+
+def _print_pcapng_direct(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, jobs: int, fd: int, flt: Filter | None
+) -> int:
+    """pcapng on disk to a file descriptor: workers read their run from the file and write its text in turn.
+
+    As :func:`_print_parallel_direct` does for pcap: this process only walks block headers,
+    so neither packets nor text travel between processes. A run with TCP acknowledgements
+    and every run after it are formatted here; so is the rest of a file from its first
+    irregular block, after everything before it.
+    """
+    import multiprocessing
+
+    from vxlan_inspect.capture import pcapng
+
+    mp = multiprocessing.get_context("fork")
+    turn = mp.Value("q", 0, lock=False)
+    cond = mp.Condition()
+    n = 0
+    keepers: dict[int, RecordKeeper] = {}
+    pending: collections.deque[tuple[object, tuple[bytes, int, int, int, int]]] = collections.deque()
+    taken_over: list[tuple[bytes, int, int, int, int]] = []
+    tail: tuple[bytes, int, int] | None = None
+
+    def settle(limit: int) -> None:
+        nonlocal n
+        while pending and len(pending) > limit and not taken_over:
+            result, meta = pending.popleft()
+            kept = result.get()  # type: ignore[attr-defined]
+            if kept >= 0:
+                n += kept
+            else:
+                taken_over.append(meta)
+                taken_over.extend(m for _r, m in pending)
+                pending.clear()
+
+    pool = mp.Pool(jobs, initializer=_direct_init, initargs=(fmt.opts, cap.name, fd, turn, cond, flt))
+    try:
+        for block_no, item in enumerate(pcapng.iter_runs(cap._stream, cap._head, _PCAPNG_RUN_RECORDS)):
+            if len(item) == 3:
+                tail = item
+                break
+            context, data, first_index, count, offset = item
+            meta = (context, offset, len(data), first_index, count)
+            if taken_over:
+                taken_over.append(meta)
+                continue
+            pending.append((pool.apply_async(_direct_format_pcapng, (block_no, *meta)), meta))
+            settle(2 * jobs)
+        settle(0)
+    finally:
+        pool.terminate()
+        pool.join()
+    with open(cap.name, "rb") as fh:
+        for context, offset, nbytes, first_index, count in taken_over:
+            fh.seek(offset)
+            text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, context, fh.read(nbytes), first_index, count)
+            _write_all(fd, text.encode("utf-8", "surrogateescape"))
+            n += kept
+    if tail is not None:
+        context, offset, first_index = tail
+        cap._stream.seek(offset)
+        parts: list[str] = []
+        try:
+            n += _print_runs(fmt, flt, keepers, _repacked(pcapng.iter_records(cap._stream, context, first_index)),
+                             first_index, parts.append)
+        finally:
+            _write_all(fd, "".join(parts).encode("utf-8", "surrogateescape"))
+    return n
+
+
+def _direct_format_pcapng(
+    block_no: int, context: bytes, offset: int, nbytes: int, first_index: int, count: int
+) -> int:
+    """A pcapng run for :func:`_print_pcapng_direct`: read, format, write in turn; -1 (nothing) on TCP."""
+    fmt = _DIRECT["fmt"]
+    assert isinstance(fmt, PacketFormatter)
+    fmt.ctx.tcp_seq.clear()
+    data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
+    flt = _DIRECT["filter"]
+    text, kept, acks = _format_pcapng_run(fmt, flt, {}, context, data, first_index, count)  # type: ignore[arg-type]
+    if acks:
+        return -1
+    _write_in_turn(block_no, text.encode("utf-8", "surrogateescape"))
+    return kept
 
 
 def _print_runs(  # type: ignore[no-untyped-def]
@@ -323,8 +413,17 @@ def _format_pcapng_run(
     """Parse and format one run of :func:`~vxlan_inspect.capture.pcapng.iter_runs`: (text, printed, TCP acks)."""
     from vxlan_inspect.capture import pcapng
 
-    del count
     fmt.ctx.tcp_acks = 0
+    plain = pcapng.repack_run(context, data)
+    if plain is not None and plain[1] == count:
+        records_data, count, linktype = plain
+        keep = None
+        if flt is not None:
+            from vxlan_inspect.filter.block import record_keeper
+
+            keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
+        text = fmt.format_block(records_data, count, first_index, "<", True, linktype, keep=keep)
+        return text, fmt.kept, fmt.ctx.tcp_acks
     stream = io.BytesIO(context + data)
     records = pcapng.iter_records(stream, stream.read(12), first_index)
     parts: list[str] = []
@@ -591,6 +690,12 @@ def _direct_format(
     count = fmt.kept
     if fmt.ctx.tcp_acks:
         return -1
+    _write_in_turn(block_no, text)
+    return count
+
+
+def _write_in_turn(block_no: int, text: bytes) -> None:
+    """Wait until the blocks before ``block_no`` are written, write ``text``, pass the turn on."""
     cond, turn = _DIRECT["cond"], _DIRECT["turn"]
     with cond:  # type: ignore[attr-defined]
         while turn.value != block_no:  # type: ignore[attr-defined]
@@ -598,7 +703,6 @@ def _direct_format(
         _write_all(_DIRECT["out"], text)  # type: ignore[arg-type]
         turn.value += 1  # type: ignore[attr-defined]
         cond.notify_all()  # type: ignore[attr-defined]
-    return count
 
 
 def _first_ts(block: pcap.Block, order: str, nano_file: bool) -> int:

@@ -62,3 +62,40 @@ def test_parallel_pcapng_equals_one_process(capture: Path, tmp_path: Path, monke
         for display in (Options(), Options(eflag=1, vflag=2, packet_number=True)):
             assert _read(path, 2, display) == _read(path, 1, display), (cut, display)
     assert _read(whole, 2, Options(), "ip or arp") == _read(whole, 1, Options(), "ip or arp")
+
+
+def _read_to_file(
+    path: Path, jobs: int, display: Options, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, str]:
+    """read with stdout a real file, so the workers write to it themselves (the direct path)."""
+    with open(out, "w", encoding="utf-8") as fh:
+        monkeypatch.setattr("sys.stdout", fh)
+        try:
+            run_read(ReadOptions(file=str(path), jobs=jobs, display=display), None, io.StringIO())
+            err = ""
+        except VxlanInspectError as exc:
+            err = f"{type(exc).__name__}: {exc.one_line()}"
+        finally:
+            fh.flush()
+        monkeypatch.undo()
+    return out.read_text(encoding="utf-8"), err
+
+
+@pytest.mark.parametrize("capture", [c for c in CAPTURES if c.name in ("vxlan-tcp.pcap", "icmp-edges.pcap",
+                                                                        "overlay-any-sll2.pcap", "dns.pcap")],
+                         ids=lambda p: p.name)
+def test_workers_writing_to_the_output_equal_one_process(
+    capture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = tmp_path / "whole.pcapng"
+    _as_pcapng(capture, whole)
+    data = whole.read_bytes()
+    for k, cut in enumerate([len(data), len(data) * 2 // 3, len(data) // 2 + 5]):
+        path = tmp_path / f"cut{k}.pcapng"
+        path.write_bytes(data[:cut])
+        monkeypatch.setattr(read_mod, "_PCAPNG_RUN_RECORDS", 7)
+        one = _read_to_file(path, 1, Options(packet_number=True), tmp_path / "one.txt", monkeypatch)
+        monkeypatch.setattr(read_mod, "_PCAPNG_RUN_RECORDS", 7)
+        two = _read_to_file(path, 2, Options(packet_number=True), tmp_path / "two.txt", monkeypatch)
+        assert two == one, cut
+        assert one[0], "nothing printed"

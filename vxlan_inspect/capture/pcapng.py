@@ -354,9 +354,23 @@ def iter_runs(
             pos += total
             run_start = pos
             continue
-        if btype in (EPB, SPB, OPB):
-            count += 1
-        pos += total
+        if btype == EPB:
+            # The common case, a stretch of packet blocks, in a tighter loop; anything else
+            # goes back to the loop above, which looks at that block again.
+            end = len(buf)
+            while True:
+                count += 1
+                pos += total
+                if count >= run_records or pos + 12 > end:
+                    break
+                btype, total = word2(buf, pos)
+                if (btype != EPB or total < 12 or total % 4 or total > MAX_BLOCK or pos + total > end
+                        or word(buf, pos + total - 4)[0] != total):
+                    break
+        else:
+            if btype in (SPB, OPB):
+                count += 1
+            pos += total
         if count >= run_records:
             yield context, buf[run_start:pos], index, count, base + run_start
             index += count

@@ -37,6 +37,8 @@ VXLAN decapsulated (UDP 4789 and 8472, plus every --vxlan-port).
   -x, -xx        hex dump (without / with the link header)
   -X, -XX        hex and ASCII dump (without / with the link header)
   -w FILE        write the selected packets to a pcap file instead of printing
+  -F FILE        take the filter expression from FILE ('#' starts a comment); as in
+                 tcpdump, an expression on the command line is then ignored
   --vxlan-port N decode UDP port N as VXLAN too (repeatable)
   --ifnames FILE interface index -> name map for Linux cooked v2 (SLL2) captures:
                  JSON {"3": "eth0"}, lines "3 eth0", or a scenario bundle's scenario.json
@@ -85,6 +87,9 @@ def load_ifnames(path: str, capture: str | None = None) -> dict[int, str]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the interface map ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the interface map is not text (byte {exc.start} is not UTF-8)",
+                         hint="--ifnames takes JSON, 'INDEX NAME' lines or a bundle's scenario.json") from exc
     text = text.strip()
     result: dict[int, str] = {}
     if text.startswith("{"):
@@ -116,6 +121,20 @@ def load_ifnames(path: str, capture: str | None = None) -> dict[int, str]:
     return result
 
 
+def read_filter_file(path: str) -> str:
+    """The filter expression in ``path`` (``-F``), with ``#`` comments blanked as tcpdump does."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the filter file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the filter file is not text (byte {exc.start} is not UTF-8)") from exc
+    # tcpdump's read_infile: every '#' to the end of its line becomes blanks.
+    return "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
+
+
 def parse_args(argv: list[str]) -> ReadOptions:
     """Turn tcpdump-style arguments into :class:`ReadOptions` (raises :class:`UsageError`)."""
     try:
@@ -124,6 +143,7 @@ def parse_args(argv: list[str]) -> ReadOptions:
         raise UsageError(f"read: {exc.msg}", hint="see 'vxlan-inspect read --help'") from exc
     o = ReadOptions()
     ifnames_file: str | None = None
+    filter_file: str | None = None
     for flag, value in pairs:
         if flag in ("-h", "--help"):
             o.help = True
@@ -171,11 +191,13 @@ def parse_args(argv: list[str]) -> ReadOptions:
             o.jobs = int(value)
         elif flag == "--no-system-ifnames":
             o.display.system_ifnames = False
+        elif flag == "-F":
+            filter_file = value
         elif flag == "-l":
             o.line_buffered = True
         elif flag == "-i":
             raise UsageError("read: -i captures live; use 'vxlan-inspect capture -i IFACE'")
-        # -n -N -U -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
+        # -n -N -U -p -s -E -Z -y: accepted for tcpdump compatibility, no effect when reading.
     if o.file is None:
         if not rest:
             if not o.help:
@@ -183,6 +205,8 @@ def parse_args(argv: list[str]) -> ReadOptions:
         else:
             o.file = rest.pop(0)
     o.expression = rest
+    if filter_file is not None:  # like tcpdump: the file's expression, the command line's is ignored
+        o.expression = [read_filter_file(filter_file)]
     if ifnames_file is not None:
         o.display.ifnames = load_ifnames(ifnames_file, o.file)
     if o.display.tflag > 5:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import regular_file, write_header, write_record
 from vxlan_inspect.capture.record import Record, linktype_label
-from vxlan_inspect.errors import InputError, UsageError
+from vxlan_inspect.errors import CaptureTruncatedError, InputError, UsageError
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
 
 if TYPE_CHECKING:  # the filter package loads only when there is a filter (start-up time)
@@ -54,6 +54,8 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
     err = err or sys.stderr
     flt = _compile(opts)
     assert opts.file is not None
+    if opts.write not in (None, "-") and os.path.isdir(opts.write):  # before the capture is opened
+        raise InputError(f"{opts.write}: is a directory", hint="-w takes the name of the pcap file to write")
     opts.display.vxlan_ports = frozenset(opts.vxlan_ports)
     cap = open_capture(opts.file)
     with cap:
@@ -438,13 +440,42 @@ def _worker_pcapng(context: bytes, data: bytes, first_index: int, count: int) ->
 
 
 def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]
+    """``-w FILE``: the selected records as a classic pcap.
+
+    The file is written under a temporary name beside it and renamed when done, so a
+    failed write leaves nothing behind (and an existing FILE untouched). A capture cut
+    short is not a failed write: the records complete before the cut are all in FILE,
+    a valid pcap, and then the cut is reported (exit 3).
+    """
     assert opts.write is not None
-    n = 0
-    linktype = cap.info.linktype
+    if opts.write == "-":
+        return _write_records(cap, opts, flt, sys.stdout.buffer)
+    target = os.path.abspath(opts.write)
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}.partial")
     try:
-        fh = sys.stdout.buffer if opts.write == "-" else open(opts.write, "wb")  # noqa: SIM115
+        fh = open(tmp, "xb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputError(f"{opts.write}: cannot write ({exc.strerror})") from exc
+    keep = False
+    try:
+        try:
+            n = _write_records(cap, opts, flt, fh)
+        except CaptureTruncatedError:
+            keep = True
+            raise
+        keep = True
+        return n
+    finally:
+        fh.close()
+        if keep:
+            os.replace(tmp, target)
+        else:
+            os.unlink(tmp)
+
+
+def _write_records(cap, opts: ReadOptions, flt: Filter | None, fh) -> int:  # type: ignore[no-untyped-def]
+    n = 0
+    linktype = cap.info.linktype
     try:
         header_written = False
         for rec in cap:
@@ -465,10 +496,12 @@ def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # ty
                 break
         if not header_written:
             write_header(fh, max(linktype, 1), 262144, opts.display.nano)
+    except CaptureTruncatedError:
+        if not header_written:
+            write_header(fh, max(linktype, 1), 262144, opts.display.nano)
+        raise
     finally:
         fh.flush()
-        if fh is not sys.stdout.buffer:
-            fh.close()
     return n
 
 

@@ -7,14 +7,14 @@ import io
 import os
 import struct
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.capture.pcap import regular_file, write_header, write_record
 from vxlan_inspect.capture.record import Record, linktype_label
-from vxlan_inspect.errors import CaptureTruncatedError, InputError, UsageError
+from vxlan_inspect.errors import CaptureTruncatedError, InputError, UsageError, VxlanInspectError
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
 
 if TYPE_CHECKING:  # the filter package loads only when there is a filter (start-up time)
@@ -72,7 +72,7 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
             return _print_pcap_blocks(cap, fmt, opts, out, flt)
         streaming = opts.line_buffered and not regular_file(cap._stream)
         if opts.count is None:
-            if not streaming and (flt is None or _filter_is_local(opts)) and opts.display.tflag not in (3, 5):
+            if not streaming and (flt is None or _filter_is_local(opts)):
                 try:
                     size: int | None = os.fstat(cap._stream.fileno()).st_size
                 except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
@@ -237,9 +237,9 @@ def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
 
     The text is written here, in order, a bounded window of runs in flight. A run in which
     a worker met TCP acknowledgements (relative sequence numbers need every earlier packet)
-    is formatted again here, and so is everything after it, as in the pcap path. The first
-    irregular block ends the parallel part: everything from it on is read here, record by
-    record, which prints every complete record and raises the record reader's own error.
+    or a fault is formatted again here, and so is everything after it, as in the pcap path.
+    The first irregular block ends the parallel part: everything from it on is read here,
+    record by record, which prints every complete record and raises the record reader's error.
     """
     import multiprocessing
 
@@ -250,11 +250,12 @@ def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
     write = out.write
     taken_over = False
     keepers: dict[int, RecordKeeper] = {}
-    pending: collections.deque[tuple[object, tuple[bytes, bytes, int, int]]] = collections.deque()
+    times = _RunTimes(fmt.opts.tflag)
+    pending: collections.deque[tuple[object, _Run]] = collections.deque()
 
-    def here(run: tuple[bytes, bytes, int, int]) -> int:
-        text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, *run[:4])
-        write(text)
+    def here(run: _Run) -> int:
+        _set_reference(fmt, run[4], run[5])
+        kept, _acks = _format_pcapng_run(fmt, flt, keepers, *run[:4], write)
         return kept
 
     def settle(limit: int) -> None:
@@ -264,13 +265,13 @@ def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
             if taken_over:
                 n += here(run)
                 continue
-            text, kept, acks = result.get()  # type: ignore[attr-defined]
-            if acks:
+            done = result.get()  # type: ignore[attr-defined]
+            if done is None or done[2]:  # a fault, or TCP: from here on, this process
                 taken_over = True
                 n += here(run)
                 continue
-            write(text)
-            n += kept
+            write(done[0])
+            n += done[1]
 
     try:
         with mp.Pool(jobs, initializer=_worker_init, initargs=(fmt.opts, flt)) as pool:
@@ -279,20 +280,26 @@ def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
                     settle(0)
                     context, offset, first_index = item
                     cap._stream.seek(offset)
+                    _set_reference(fmt, times.prev_ts, times.first_ts)
                     rest = pcapng.iter_records(cap._stream, context, first_index)
                     n += _print_runs(fmt, flt, keepers, _repacked(rest), first_index, write)
                     break
+                context, data, first_index, count, _offset = item
+                run: _Run = (context, data, first_index, count, *times.references(context, data))
                 if taken_over:
                     settle(0)
-                    n += here(item[:4])
+                    n += here(run)
                     continue
-                run = item[:4]
                 pending.append((pool.apply_async(_worker_pcapng, run), run))
                 settle(2 * jobs)
             settle(0)
     finally:
         out.flush()
     return n
+
+
+#: A pcapng run with its -ttt/-ttttt reference times: (context, data, first index, count, previous, first).
+_Run = tuple[bytes, bytes, int, int, "int | None", "int | None"]
 
 
 def _print_pcapng_direct(  # type: ignore[no-untyped-def]
@@ -314,9 +321,11 @@ def _print_pcapng_direct(  # type: ignore[no-untyped-def]
     cond = mp.Condition()
     n = 0
     keepers: dict[int, RecordKeeper] = {}
-    pending: collections.deque[tuple[object, tuple[bytes, int, int, int, int]]] = collections.deque()
-    taken_over: list[tuple[bytes, int, int, int, int]] = []
+    pending: collections.deque[tuple[object, tuple[bytes, int, int, int, int, int | None, int | None]]] = (
+        collections.deque())
+    taken_over: list[tuple[bytes, int, int, int, int, int | None, int | None]] = []
     tail: tuple[bytes, int, int] | None = None
+    times = _RunTimes(fmt.opts.tflag)
 
     def settle(limit: int) -> None:
         nonlocal n
@@ -337,7 +346,8 @@ def _print_pcapng_direct(  # type: ignore[no-untyped-def]
                 tail = item
                 break
             context, data, first_index, count, offset = item
-            meta = (context, offset, len(data), first_index, count)
+            refs = times.references(context, data)
+            meta = (context, offset, len(data), first_index, count, *refs)
             if taken_over:
                 taken_over.append(meta)
                 continue
@@ -348,15 +358,21 @@ def _print_pcapng_direct(  # type: ignore[no-untyped-def]
         pool.terminate()
         pool.join()
     with open(cap.name, "rb") as fh:
-        for context, offset, nbytes, first_index, count in taken_over:
+        for context, offset, nbytes, first_index, count, prev_ts, first_ts in taken_over:
             fh.seek(offset)
-            text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, context, fh.read(nbytes), first_index, count)
-            _write_all(fd, text.encode("utf-8", "surrogateescape"))
+            _set_reference(fmt, prev_ts, first_ts)
+            parts: list[str] = []
+            try:
+                kept, _acks = _format_pcapng_run(fmt, flt, keepers, context, fh.read(nbytes), first_index, count,
+                                                 parts.append)
+            finally:  # a fault in the run raises after the records before it
+                _write_all(fd, "".join(parts).encode("utf-8", "surrogateescape"))
             n += kept
     if tail is not None:
         context, offset, first_index = tail
         cap._stream.seek(offset)
-        parts: list[str] = []
+        _set_reference(fmt, times.prev_ts, times.first_ts)
+        parts = []
         try:
             n += _print_runs(fmt, flt, keepers, _repacked(pcapng.iter_records(cap._stream, context, first_index)),
                              first_index, parts.append)
@@ -365,19 +381,74 @@ def _print_pcapng_direct(  # type: ignore[no-untyped-def]
     return n
 
 
+class _RunTimes:
+    """The reference times of ``-ttt`` (the packet before a run) and ``-ttttt`` (the first packet) per run."""
+
+    def __init__(self, tflag: int) -> None:
+        self.tflag = tflag
+        self.prev_ts: int | None = None
+        self.first_ts: int | None = None
+
+    def references(self, context: bytes, data: bytes) -> tuple[int | None, int | None]:
+        """(previous packet's time, first packet's time) for this run; then remember its last time."""
+        if self.tflag not in (3, 5):
+            return None, None
+        from vxlan_inspect.capture import pcapng
+
+        refs = (self.prev_ts, self.first_ts)
+        ends = pcapng.run_times(context, data) or _scan_run_times(context, data)
+        if ends is None:  # a fault inside this run: reading ends there, no later run is printed
+            return refs
+        if self.first_ts is None:
+            self.first_ts = ends[0]
+            refs = (None, ends[0])
+        self.prev_ts = ends[1]
+        return refs
+
+
+def _scan_run_times(context: bytes, data: bytes) -> tuple[int, int] | None:
+    """First and last packet time of a run, record by record (a run that does not end in an EPB)."""
+    from vxlan_inspect.capture import pcapng
+
+    stream = io.BytesIO(context + data)
+    first = last = None
+    try:
+        for rec in pcapng.iter_records(stream, stream.read(12)):
+            if first is None:
+                first = rec.ts_ns
+            last = rec.ts_ns
+    except VxlanInspectError:
+        return None
+    return None if first is None or last is None else (first, last)
+
+
+def _set_reference(fmt: PacketFormatter, prev_ts: int | None, first_ts: int | None) -> None:
+    if fmt.opts.tflag == 3:
+        fmt.set_reference(prev_ts)
+    elif fmt.opts.tflag == 5:
+        fmt.set_reference(first_ts)
+
+
 def _direct_format_pcapng(
-    block_no: int, context: bytes, offset: int, nbytes: int, first_index: int, count: int
+    block_no: int, context: bytes, offset: int, nbytes: int, first_index: int, count: int,
+    prev_ts: int | None, first_ts: int | None,
 ) -> int:
     """A pcapng run for :func:`_print_pcapng_direct`: read, format, write in turn; -1 (nothing) on TCP."""
     fmt = _DIRECT["fmt"]
     assert isinstance(fmt, PacketFormatter)
+    _set_reference(fmt, prev_ts, first_ts)
     fmt.ctx.tcp_seq.clear()
     data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
     flt = _DIRECT["filter"]
-    text, kept, acks = _format_pcapng_run(fmt, flt, {}, context, data, first_index, count)  # type: ignore[arg-type]
+    parts: list[str] = []
+    try:
+        kept, acks = _format_pcapng_run(fmt, flt, {}, context, data, first_index, count,  # type: ignore[arg-type]
+                                        parts.append)
+    except VxlanInspectError:  # a fault in the run: this process redoes it, printing what comes before
+        return -1
     if acks:
         return -1
-    _write_in_turn(block_no, text.encode("utf-8", "surrogateescape"))
+    _write_in_turn(block_no, "".join(parts).encode("utf-8", "surrogateescape"))
     return kept
 
 
@@ -410,9 +481,12 @@ def _print_runs(  # type: ignore[no-untyped-def]
 
 def _format_pcapng_run(
     fmt: PacketFormatter, flt: Filter | None, keepers: dict[int, RecordKeeper],
-    context: bytes, data: bytes, first_index: int, count: int,
-) -> tuple[str, int, int]:
-    """Parse and format one run of :func:`~vxlan_inspect.capture.pcapng.iter_runs`: (text, printed, TCP acks)."""
+    context: bytes, data: bytes, first_index: int, count: int, write: Callable[[str], object],
+) -> tuple[int, int]:
+    """Parse and format one run of :func:`~vxlan_inspect.capture.pcapng.iter_runs`: (printed, TCP acks).
+
+    A fault inside the run raises after ``write`` has had the text of every record before it.
+    """
     from vxlan_inspect.capture import pcapng
 
     fmt.ctx.tcp_acks = 0
@@ -424,19 +498,28 @@ def _format_pcapng_run(
             from vxlan_inspect.filter.block import record_keeper
 
             keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
-        text = fmt.format_block(records_data, count, first_index, "<", True, linktype, keep=keep)
-        return text, fmt.kept, fmt.ctx.tcp_acks
+        write(fmt.format_block(records_data, count, first_index, "<", True, linktype, keep=keep))
+        return fmt.kept, fmt.ctx.tcp_acks
     stream = io.BytesIO(context + data)
     records = pcapng.iter_records(stream, stream.read(12), first_index)
-    parts: list[str] = []
-    kept = _print_runs(fmt, flt, keepers, _repacked(records), first_index, parts.append)
-    return "".join(parts), kept, fmt.ctx.tcp_acks
+    kept = _print_runs(fmt, flt, keepers, _repacked(records), first_index, write)
+    return kept, fmt.ctx.tcp_acks
 
 
-def _worker_pcapng(context: bytes, data: bytes, first_index: int, count: int) -> tuple[str, int, int]:
+def _worker_pcapng(
+    context: bytes, data: bytes, first_index: int, count: int, prev_ts: int | None, first_ts: int | None
+) -> tuple[str, int, int] | None:
+    """A run formatted in a worker: (text, printed, TCP acks), or None on a fault (this process redoes it)."""
     fmt = _WORKER["fmt"]
     fmt.ctx.tcp_seq.clear()
-    return _format_pcapng_run(fmt, _WORKER_FILTER.get("filter"), {}, context, data, first_index, count)
+    _set_reference(fmt, prev_ts, first_ts)
+    parts: list[str] = []
+    try:
+        kept, acks = _format_pcapng_run(fmt, _WORKER_FILTER.get("filter"), {}, context, data, first_index, count,
+                                        parts.append)
+    except VxlanInspectError:
+        return None
+    return "".join(parts), kept, acks
 
 
 def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -585,15 +668,21 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
                 write(text)
                 n += block.count
 
-            for block in blocks:
-                if first_ts[0] is None:
-                    first_ts[0] = _first_ts(block, order, info.nanosecond)
-                task = (block.data, block.count, block.first_index, block.prev_ts_ns, first_ts[0], args)
-                pending.append((pool.apply_async(_worker_format, task), block))
-                if len(pending) > 2 * jobs:
-                    drain_one()
+            fault: CaptureTruncatedError | None = None
+            try:
+                for block in blocks:
+                    if first_ts[0] is None:
+                        first_ts[0] = _first_ts(block, order, info.nanosecond)
+                    task = (block.data, block.count, block.first_index, block.prev_ts_ns, first_ts[0], args)
+                    pending.append((pool.apply_async(_worker_format, task), block))
+                    if len(pending) > 2 * jobs:
+                        drain_one()
+            except CaptureTruncatedError as exc:  # a fault in the file: the blocks before it are written first
+                fault = exc
             while pending:
                 drain_one()
+        if fault is not None:
+            raise fault
         return n
     finally:
         out.flush()
@@ -655,18 +744,23 @@ def _print_parallel_direct(  # type: ignore[no-untyped-def]
                 pending.clear()
 
     pool = mp.Pool(jobs, initializer=_direct_init, initargs=(fmt.opts, path, fd, turn, cond, flt))
+    fault: CaptureTruncatedError | None = None
     try:
-        for block_no, block in enumerate(blocks):
-            if first_ts is None:
-                first_ts = _first_ts(block, args[0], args[1])
-            nbytes = len(block.data)
-            if taken_over:
-                taken_over.append((block, nbytes))
-                continue
-            task = (block_no, block.offset, nbytes, block.count, block.first_index, block.prev_ts_ns, first_ts, args)
-            pending.append((pool.apply_async(_direct_format, task), block, nbytes))
-            block.data = b""  # the worker reads it again from the file: memory stays flat here
-            settle(2 * jobs)
+        try:
+            for block_no, block in enumerate(blocks):
+                if first_ts is None:
+                    first_ts = _first_ts(block, args[0], args[1])
+                nbytes = len(block.data)
+                if taken_over:
+                    taken_over.append((block, nbytes))
+                    continue
+                task = (block_no, block.offset, nbytes, block.count, block.first_index, block.prev_ts_ns, first_ts,
+                        args)
+                pending.append((pool.apply_async(_direct_format, task), block, nbytes))
+                block.data = b""  # the worker reads it again from the file: memory stays flat here
+                settle(2 * jobs)
+        except CaptureTruncatedError as exc:  # a fault in the file: every block before it is written first
+            fault = exc
         settle(0)
     finally:
         pool.terminate()
@@ -681,6 +775,8 @@ def _print_parallel_direct(  # type: ignore[no-untyped-def]
                     block.data, block.count, _last = flt.select_block(block.data, block.count, args[0], args[2])
                 _write_all(fd, _format_in_main(fmt, block, args, first_ts).encode("utf-8", "surrogateescape"))
                 n += block.count
+    if fault is not None:
+        raise fault
     return n
 
 

@@ -18,7 +18,7 @@ import pytest
 from live_helpers import Running, cli, counters, ours, tcpdump_in, tcpdump_read
 
 from tests.conftest import require_tool
-from vxlan_inspect.capture import live
+from vxlan_inspect.capture.live import live
 from vxlan_inspect.capture.record import LINKTYPE_LINUX_SLL2
 
 pytestmark = [pytest.mark.root, pytest.mark.slow]

@@ -59,7 +59,8 @@ def test_parallel_pcapng_equals_one_process(capture: Path, tmp_path: Path, monke
     for k, cut in enumerate(cuts):
         path = tmp_path / f"cut{k}.pcapng"
         path.write_bytes(data[:cut])
-        for display in (Options(), Options(eflag=1, vflag=2, packet_number=True)):
+        for display in (Options(), Options(eflag=1, vflag=2, packet_number=True), Options(tflag=3),
+                        Options(tflag=5, nano=True)):
             assert _read(path, 2, display) == _read(path, 1, display), (cut, display)
     assert _read(whole, 2, Options(), "ip or arp") == _read(whole, 1, Options(), "ip or arp")
 
@@ -93,9 +94,10 @@ def test_workers_writing_to_the_output_equal_one_process(
     for k, cut in enumerate([len(data), len(data) * 2 // 3, len(data) // 2 + 5]):
         path = tmp_path / f"cut{k}.pcapng"
         path.write_bytes(data[:cut])
-        monkeypatch.setattr(read_mod, "_PCAPNG_RUN_RECORDS", 7)
-        one = _read_to_file(path, 1, Options(packet_number=True), tmp_path / "one.txt", monkeypatch)
-        monkeypatch.setattr(read_mod, "_PCAPNG_RUN_RECORDS", 7)
-        two = _read_to_file(path, 2, Options(packet_number=True), tmp_path / "two.txt", monkeypatch)
-        assert two == one, cut
-        assert one[0], "nothing printed"
+        for display in (Options(packet_number=True), Options(tflag=3)):
+            monkeypatch.setattr(read_mod, "_PCAPNG_RUN_RECORDS", 7)
+            one = _read_to_file(path, 1, display, tmp_path / "one.txt", monkeypatch)
+            monkeypatch.setattr(read_mod, "_PCAPNG_RUN_RECORDS", 7)
+            two = _read_to_file(path, 2, display, tmp_path / "two.txt", monkeypatch)
+            assert two == one, (cut, display)
+            assert one[0], "nothing printed"

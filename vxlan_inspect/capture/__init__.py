@@ -41,16 +41,17 @@ __all__ = [
     "Record",
     "capture_from_bytes",
     "linktype_label",
-    "live",
     "open_capture",
     "open_live",
     "read_capture",
 ]
 
 if TYPE_CHECKING:
-    from vxlan_inspect.capture.live import CaptureStats, LiveCapture, live, open_live
+    from vxlan_inspect.capture.live import CaptureStats, LiveCapture, open_live
 
-_LIVE = ("CaptureStats", "LiveCapture", "live", "open_live")
+# (The function ``live`` is ``vxlan_inspect.capture.live.live``: once loaded, the package's
+# ``live`` is that submodule, so it is not offered here under the same name.)
+_LIVE = ("CaptureStats", "LiveCapture", "open_live")
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,6 @@
 """Live capture: AF_PACKET sockets in any network namespace, filtered in the kernel.
 
->>> from vxlan_inspect.capture import live
+>>> from vxlan_inspect.capture.live import live
 >>> for record in live("eth0", netns="vxl1a2b-h1", count=4):  # doctest: +SKIP
 ...     print(record.index, record.linktype, record.caplen)
 

@@ -435,3 +435,36 @@ def repack_run(context: bytes, data: bytes) -> tuple[bytes, int, int] | None:
             return None
         pos += total
     return b"".join(parts), count, interfaces[0].linktype
+
+
+def run_times(context: bytes, data: bytes) -> tuple[int, int] | None:
+    """The first and the last packet's time (ns) of a run of :func:`iter_runs`, or None.
+
+    Finds the last block from the run's final trailer, so only two blocks are read; None
+    when either end is not an Enhanced Packet Block on a described interface.
+    """
+    order = section_order(context[:12])
+    word2 = struct.Struct(order + "II").unpack_from
+    epb = struct.Struct(order + "IIIII").unpack_from
+    interfaces: list[Interface] = []
+    pos = 0
+    while pos < len(context):
+        btype, total = word2(context, pos)
+        if btype == IDB:
+            try:
+                interfaces.append(_interface(context[pos + 8 : pos + total - 4], order))
+            except CaptureTruncatedError:
+                return None
+        pos += total
+    if len(data) < 32:
+        return None
+    last = len(data) - struct.unpack_from(order + "I", data, len(data) - 4)[0]
+    times = []
+    for at in (0, last):
+        if at < 0 or word2(data, at)[0] != EPB:
+            return None
+        iface, ts_hi, ts_lo, _caplen, _wirelen = epb(data, at + 8)
+        if iface >= len(interfaces):
+            return None
+        times.append(ts_ns(interfaces[iface], (ts_hi << 32) | ts_lo))
+    return times[0], times[1]

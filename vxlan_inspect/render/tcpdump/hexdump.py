@@ -59,17 +59,22 @@ def ascii_only(data: bytes) -> str:
     Printable characters, space, tab and newline stay; anything else is ``.``; a
     carriage return is dropped before a newline and in the last two bytes.
     """
-    if 0x0D not in data:
-        return "\n" + data.translate(_ASCII_BYTES).decode("latin-1")
-    out = ["\n"]
+    text = data.translate(_ASCII_BYTES)  # a carriage return becomes "." here ...
     n = len(data)
-    for i, c in enumerate(data):
-        if c == 0x0D:
-            if n - i - 1 > 1 and data[i + 1] != 0x0A:
-                out.append(".")
-        else:
-            out.append(chr(_ASCII_BYTES[c]))
-    return "".join(out)
+    i = data.find(b"\r")
+    if i < 0:
+        return "\n" + text.decode("latin-1")
+    drop = []
+    while i >= 0:  # ... and is dropped before a newline or in the last two bytes
+        if not (n - i - 1 > 1 and data[i + 1] != 0x0A):
+            drop.append(i)
+        i = data.find(b"\r", i + 1)
+    if drop:
+        kept = bytearray(text)
+        for i in reversed(drop):
+            del kept[i]
+        text = bytes(kept)
+    return "\n" + text.decode("latin-1")
 
 
 def default_print(ctx: Ctx, off: int, length: int) -> None:

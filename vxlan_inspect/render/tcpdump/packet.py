@@ -251,7 +251,12 @@ class PacketFormatter:
             if plain:
                 text = fast(data, start, caplen, wirelen)  # type: ignore[misc]
                 if text is not None and not cached_ts:
-                    ts = tstamp(sec * 1_000_000_000 + frac * scale, (sec, frac * scale))
+                    if tflag == 1:
+                        ts = ""
+                    elif tflag == 2 and not sec & 0x80000000:
+                        ts = "%u.%09u " % (sec, frac * scale) if nano else "%u.%06u " % (sec, frac * scale // 1000)
+                    else:
+                        ts = tstamp(sec * 1_000_000_000 + frac * scale, (sec, frac * scale))
                     app("%5u  %s%s" % (index, ts, text) if num else ts + text)
                     index += 1
                     continue

@@ -9,6 +9,8 @@ command -v tcpdump >/dev/null 2>&1 || need_pkgs+=(tcpdump)
 command -v ping >/dev/null 2>&1 || need_pkgs+=(iputils-ping)
 command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
 command -v bridge >/dev/null 2>&1 || need_pkgs+=(iproute2)
+# headless Chromium: the docs screenshot test (tests/docs/test_screenshots.py)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 _SCRIPT = Path(__file__).with_name("make-cli-reference.py")
@@ -104,6 +105,7 @@ def _executed_notebooks(files: Files, config: Any) -> Files:
     return files
 
 
+@event_priority(100)  # before mkdocs-jupyter turns the .ipynb files into pages
 def on_files(files: Files, config: Any) -> Files:
     files.append(File.generated(config, "reference/cli.md", content=_cli_reference()))
     return _executed_notebooks(files, config)

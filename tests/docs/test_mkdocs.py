@@ -20,6 +20,7 @@ def test_mkdocs_build_strict(built_site: Path) -> None:
     runbook = (site / "runbooks" / "missing-fdb" / "index.html").read_text()
     assert "Final verdict: missing-fdb" in runbook and "--8&lt;--" not in runbook  # snippets were included
     home = (site / "index.html").read_text()
+    assert "stylesheets/extra.css" in home and (site / "stylesheets" / "extra.css").exists()  # outputs scroll, uncut
     nav = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', home, re.S)
     assert nav and not [n for n in nav if "`" in n], nav  # titles taken from headings lose their code marks
 

@@ -35,7 +35,7 @@ def _param_row(param: Any) -> str:
     default = ""
     if param.default not in (None, False, (), []) and not param.is_flag and param.show_default is not False:
         default = f" (default: `{param.default}`)"
-    elif param.multiple:
+    elif param.multiple and "repeatable" not in helptext.lower():
         default = " (repeatable)"
     return f"| {names} | {helptext}{default} | {'required' if param.required else ''} |"
 

@@ -9,10 +9,8 @@ command -v tcpdump >/dev/null 2>&1 || need_pkgs+=(tcpdump)
 command -v ping >/dev/null 2>&1 || need_pkgs+=(iputils-ping)
 command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
 command -v bridge >/dev/null 2>&1 || need_pkgs+=(iproute2)
-# Real Docker daemons for the docker-real lab (issue 17): Debian's docker.io, and busybox-static
-# for the image it imports (no registry is reachable). Installing docker.io starts no daemon here.
-command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
-dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
+# headless Chromium: the docs screenshot test (tests/docs/test_screenshots.py) and explain's html page test
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -24,7 +24,9 @@ The STP captures turn on the kernel's 802.1D STP: ``stp`` on two plain bridges (
 cross the tunnel. ``llc-edges`` writes crafted LLC/SNAP/STP frames (scripts/llc_edge_frames.py),
 ``ip-edges`` crafted IPv4 frames (truncated headers, options, fragments, syslog, IPComp;
 scripts/ip_edge_frames.py), ``icmp-edges`` crafted ICMP, ICMPv6 and ARP frames (every type
-and code tcpdump names, quoted datagrams, extensions, options, cuts; scripts/icmp_edge_frames.py).
+and code tcpdump names, quoted datagrams, extensions, options, cuts; scripts/icmp_edge_frames.py),
+``tunnel-edges`` crafted Geneve and VXLAN-GPE frames (every flag, option class, next protocol,
+invalid value and cut; scripts/tunnel_edge_frames.py).
 
 After writing captures run ``python3 scripts/make-goldens.py`` to refresh tests/golden/.
 """
@@ -736,6 +738,15 @@ def cap_llc_edges(lab: Lab) -> None:
     write_frames_pcap(OUT / "llc-edges.pcap", frames())
 
 
+def cap_tunnel_edges(lab: Lab) -> None:
+    """(q) crafted Geneve and VXLAN-GPE edge cases (scripts/tunnel_edge_frames.py); no namespaces, no traffic."""
+    del lab
+    from edge_pcap import write_frames_pcap
+    from tunnel_edge_frames import frames
+
+    write_frames_pcap(OUT / "tunnel-edges.pcap", frames())
+
+
 def cap_ip_edges(lab: Lab) -> None:
     """(o) crafted IPv4 edge cases, syslog and IPComp (scripts/ip_edge_frames.py); no namespaces, no traffic."""
     del lab
@@ -771,6 +782,7 @@ CAPTURES: dict[str, Callable[[Lab], None]] = {
     "llc-edges": cap_llc_edges,
     "ip-edges": cap_ip_edges,
     "icmp-edges": cap_icmp_edges,
+    "tunnel-edges": cap_tunnel_edges,
 }
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import struct
 
+from vxlan_inspect.decode.tunnels import NOT_VXLAN_PORTS
+
 _OUTER = struct.Struct("!HBxHxxHxBxx4s4sHHHxxB3xI12xH")  # from frame offset 12, 52 bytes
 # Outer headers through an inner IPv4 header and ICMP's first 8 bytes (frame offsets 12..92).
 _VXLAN_ICMP = struct.Struct("!HBxHxxHxBxxIIHHHxxII12xHBxHxxHxBxxIIBBxxHH")
@@ -24,7 +26,9 @@ _PLAIN_ICMP = struct.Struct("!HBxHxxHxBxx4s4sBBxxHH")  # from offset 12: eth typ
 
 # tcpdump tries DNS (53), mDNS (5353) and syslog (514) before VXLAN, and the BCM-LI shim on
 # source port 49152: an outer UDP port among these is not ours.
-_BEFORE_VXLAN = frozenset({53, 5353, 514})
+# Ports whose printer comes before VXLAN's (DNS, mDNS, syslog), and the tunnel ports never
+# decoded as VXLAN (Geneve, VXLAN-GPE): such records take the full printers.
+_BEFORE_VXLAN = frozenset({53, 5353, 514}) | NOT_VXLAN_PORTS
 _BCM_LI_PORT = 49152
 _outer_cache: dict[tuple[bytes, bytes, int, int, int, int], str] = {}
 _ip_pair_cache: dict[bytes, str] = {}

@@ -1,0 +1,118 @@
+"""Crafted Geneve and VXLAN-GPE frames for captures/basic/tunnel-edges.pcap (``make-captures.py tunnel-edges``).
+
+Also runs on its own, without root: ``python3 scripts/tunnel_edge_frames.py``. This kernel
+has no ``geneve`` device type, so Geneve (UDP 6081, RFC 8926) is only crafted here: Ethernet
+(TEB), IPv4 and IPv6 payloads, the O and C flags, a reserved byte, options of every class
+tcpdump names (with and without data, the critical type bit, an option longer than the
+option area), an unknown version, an unknown protocol type, and captures cut inside the
+header and inside the options. VXLAN-GPE (UDP 4790) is crafted with every next protocol
+tcpdump's printer knows that we decode (IPv4, IPv6, Ethernet), an unknown one, flags, and a
+header cut short. Headers are packed field by field with struct (their layouts are drawn in
+vxlan_inspect/render/tcpdump/geneve.py and vxlan_gpe.py); the outer and inner packets are
+built with scapy. The expected text of every golden on it comes from real tcpdump
+(scripts/make-goldens.py).
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from scapy.layers.inet import ICMP, IP, UDP
+from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6
+from scapy.layers.l2 import ARP, Ether
+from scapy.packet import Raw
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "captures" / "basic" / "tunnel-edges.pcap"
+
+GENEVE_PORT = 6081
+GPE_PORT = 4790
+
+
+def outer(payload: bytes, dport: int, sport: int = 51234) -> bytes:
+    """An underlay Ethernet/IPv4/UDP frame between two hosts carrying ``payload``."""
+    return bytes(Ether(dst="02:42:c0:a8:01:05", src="02:42:c0:a8:01:04")
+                 / IP(src="192.168.1.4", dst="192.168.1.5", id=7, flags="DF")
+                 / UDP(sport=sport, dport=dport) / Raw(payload))
+
+
+def geneve(vni: int, proto: int, opts: bytes = b"", flags: int = 0, version: int = 0, rsvd: int = 0,
+           opt_words: int | None = None) -> bytes:
+    """A Geneve header; ``opt_words`` overrides the option length field (4-byte words)."""
+    words = len(opts) // 4 if opt_words is None else opt_words
+    fixed = struct.pack("!BBHI", (version << 6) | (words & 0x3F), flags, proto, (vni << 8) | rsvd)
+    return fixed + opts
+
+
+def gopt(cls: int, typ: int, data: bytes = b"", length_words: int | None = None) -> bytes:
+    """A Geneve option (class, type, 5-bit length in words, data)."""
+    words = len(data) // 4 if length_words is None else length_words
+    return struct.pack("!HBB", cls, typ, words & 0x1F) + data
+
+
+def gpe(vni: int, next_proto: int, flags: int = 0x0C) -> bytes:
+    """A VXLAN-GPE header (flags, reserved, next protocol, VNI, reserved)."""
+    return struct.pack("!BHB", flags, 0, next_proto) + struct.pack("!I", vni << 8)
+
+
+def frames() -> list[tuple[bytes, int]]:
+    """(frame, caplen) pairs; caplen 0 means the whole frame was captured."""
+    inner_eth = bytes(Ether(dst="02:42:0a:00:00:03", src="02:42:0a:00:00:02")
+                      / IP(src="10.0.0.2", dst="10.0.0.3", id=1) / ICMP(id=9, seq=1) / Raw(b"overlay"))
+    inner_arp = bytes(Ether(dst="ff:ff:ff:ff:ff:ff", src="02:42:0a:00:00:02") / ARP(psrc="10.0.0.2", pdst="10.0.0.3"))
+    inner_ip = bytes(IP(src="10.1.0.2", dst="10.1.0.3", id=2) / ICMP(id=9, seq=2) / Raw(b"routed"))
+    inner_ip6 = bytes(IPv6(src="fd00::2", dst="fd00::3") / ICMPv6EchoRequest(id=9, seq=3) / Raw(b"v6"))
+    opts_all = (gopt(0x0100, 0x01, bytes.fromhex("0000abcd")) + gopt(0x0101, 0x80)
+                + gopt(0x0102, 0x02, bytes.fromhex("00010002deadbeef")) + gopt(0x0103, 0x03)
+                + gopt(0x0104, 0x04, bytes.fromhex("01020304")) + gopt(0x0001, 0x05)
+                + gopt(0xFFF1, 0x06) + gopt(0x2000, 0x07))
+    out: list[tuple[bytes, int]] = [
+        # Geneve: Ethernet (TEB) payloads, VNI 500 (Cilium/OVN style), ARP inside.
+        (outer(geneve(500, 0x6558) + inner_eth, GENEVE_PORT), 0),
+        (outer(geneve(500, 0x6558) + inner_arp, GENEVE_PORT), 0),
+        # IPv4 and IPv6 payloads (protocol type 0x0800, 0x86dd), source port 6081 instead.
+        (outer(geneve(0x1F4, 0x0800) + inner_ip, 60000, sport=GENEVE_PORT), 0),
+        (outer(geneve(7, 0x86DD) + inner_ip6, GENEVE_PORT), 0),
+        # Flags O, C, both, and reserved bits; a non-zero reserved byte.
+        (outer(geneve(1, 0x6558, flags=0x80) + inner_eth, GENEVE_PORT), 0),
+        (outer(geneve(1, 0x6558, flags=0xC0) + inner_eth, GENEVE_PORT), 0),
+        (outer(geneve(1, 0x6558, flags=0x3F) + inner_eth, GENEVE_PORT), 0),
+        (outer(geneve(0xFFFFFF, 0x6558, rsvd=0x5A) + inner_eth, GENEVE_PORT), 0),
+        # Options: one of each class name, with and without data, the critical type bit.
+        (outer(geneve(500, 0x6558, opts_all) + inner_eth, GENEVE_PORT), 0),
+        # An option whose length runs past the option area ([bad length]).
+        (outer(geneve(500, 0x6558, gopt(0x0102, 1, bytes(4), length_words=3)) + inner_eth, GENEVE_PORT), 0),
+        # Option length larger than the datagram (truncated-geneve - N bytes missing).
+        (outer(geneve(500, 0x6558, opt_words=40) + bytes(8), GENEVE_PORT), 0),
+        # Unknown version; unknown protocol type. (MPLS, 0x8847, is left out: this tool has no
+        # MPLS printer yet, and prints geneve-proto-0x8847 where tcpdump decodes the labels.)
+        (outer(geneve(500, 0x6558, version=1) + inner_eth, GENEVE_PORT), 0),
+        (outer(geneve(500, 0x1234) + b"opaque payload", GENEVE_PORT), 0),
+        # Cut short: inside the fixed header, inside the options, inside the inner frame.
+        (outer(geneve(500, 0x6558, opts_all) + inner_eth, GENEVE_PORT), 42 + 5),
+        (outer(geneve(500, 0x6558, opts_all) + inner_eth, GENEVE_PORT), 42 + 8 + 20),
+        (outer(geneve(500, 0x6558) + inner_eth, GENEVE_PORT), 42 + 8 + 20),
+        # A datagram too short for the header (UDP length says 4 bytes of payload).
+        (outer(b"\0\0\x65\x58", GENEVE_PORT), 0),
+        # VXLAN-GPE: IPv4, IPv6, Ethernet, an unknown next protocol; flags I only, O, none.
+        (outer(gpe(400, 1) + inner_ip, GPE_PORT), 0),
+        (outer(gpe(400, 2) + inner_ip6, GPE_PORT), 0),
+        (outer(gpe(400, 3) + inner_eth, GPE_PORT), 0),
+        (outer(gpe(400, 3) + inner_arp, GPE_PORT, sport=GPE_PORT), 0),
+        (outer(gpe(400, 0x77) + b"unknown", GPE_PORT), 0),
+        (outer(gpe(16777215, 1, flags=0x08) + inner_ip, GPE_PORT), 0),
+        (outer(gpe(1, 1, flags=0x0D) + inner_ip, GPE_PORT), 0),
+        (outer(gpe(1, 1, flags=0x00) + inner_ip, GPE_PORT), 0),
+        # Cut short: inside the header; too short a datagram; inside the inner packet.
+        (outer(gpe(400, 1) + inner_ip, GPE_PORT), 42 + 5),
+        (outer(b"\x0c\0\0\x01", GPE_PORT), 0),
+        (outer(gpe(400, 1) + inner_ip, GPE_PORT), 42 + 8 + 10),
+    ]
+    return out
+
+
+if __name__ == "__main__":
+    from edge_pcap import write_frames_pcap
+
+    print(f"tunnel_edge_frames: {OUT.relative_to(ROOT)}: {write_frames_pcap(OUT, frames())} frames")

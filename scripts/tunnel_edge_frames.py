@@ -1,4 +1,4 @@
-"""Crafted Geneve and VXLAN-GPE frames for captures/basic/tunnel-edges.pcap (``make-captures.py tunnel-edges``).
+"""Crafted Geneve, VXLAN-GPE and GRE/NVGRE frames for captures/basic/tunnel-edges.pcap (``make-captures.py tunnel-edges``).
 
 Also runs on its own, without root: ``python3 scripts/tunnel_edge_frames.py``. This kernel
 has no ``geneve`` device type, so Geneve (UDP 6081, RFC 8926) is only crafted here: Ethernet
@@ -7,7 +7,10 @@ tcpdump names (with and without data, the critical type bit, an option longer th
 option area), an unknown version, an unknown protocol type, and captures cut inside the
 header and inside the options. VXLAN-GPE (UDP 4790) is crafted with every next protocol
 tcpdump's printer knows that we decode (IPv4, IPv6, Ethernet), an unknown one, flags, and a
-header cut short. Headers are packed field by field with struct (their layouts are drawn in
+header cut short. GRE (IP protocol 47; this kernel has no gre/gretap device either) is
+crafted as version 0 with checksum, key, sequence and RFC 1701 routing entries (good and
+bad), as NVGRE (TEB payload, key = VSID and flow id), as version 1 (PPTP) without a PPP
+payload, with an unknown version, and cut inside every optional word. Headers are packed field by field with struct (their layouts are drawn in
 vxlan_inspect/render/tcpdump/geneve.py and vxlan_gpe.py); the outer and inner packets are
 built with scapy. The expected text of every golden on it comes from real tcpdump
 (scripts/make-goldens.py).
@@ -54,6 +57,39 @@ def gopt(cls: int, typ: int, data: bytes = b"", length_words: int | None = None)
 def gpe(vni: int, next_proto: int, flags: int = 0x0C) -> bytes:
     """A VXLAN-GPE header (flags, reserved, next protocol, VNI, reserved)."""
     return struct.pack("!BHB", flags, 0, next_proto) + struct.pack("!I", vni << 8)
+
+
+def outer_gre(payload: bytes) -> bytes:
+    """An underlay Ethernet/IPv4 frame with protocol 47 (GRE) carrying ``payload``."""
+    return bytes(Ether(dst="02:42:c0:a8:01:05", src="02:42:c0:a8:01:04")
+                 / IP(src="192.168.1.4", dst="192.168.1.5", id=8, proto=47) / Raw(payload))
+
+
+def gre(proto: int, flags: int = 0, version: int = 0, csum: int | None = None, key: int | None = None,
+        seq: int | None = None, ack: int | None = None, routing: bytes = b"", offset: int = 0) -> bytes:
+    """A GRE header: the flag bits for the optional words given are set, ``flags`` adds others."""
+    bits = flags
+    words = b""
+    if csum is not None or routing:
+        bits |= 0x8000 if csum is not None else 0
+        words += struct.pack("!HH", csum or 0, offset)
+    if routing:
+        bits |= 0x4000
+    if key is not None:
+        bits |= 0x2000
+        words += struct.pack("!I", key)
+    if seq is not None:
+        bits |= 0x1000
+        words += struct.pack("!I", seq)
+    if ack is not None:
+        bits |= 0x0080
+        words += struct.pack("!I", ack)
+    return struct.pack("!HH", bits | version, proto) + words + routing
+
+
+def sre(af: int, offset: int, data: bytes, length: int | None = None) -> bytes:
+    """A GRE source route entry (RFC 1701)."""
+    return struct.pack("!HBB", af, offset, len(data) if length is None else length) + data
 
 
 def frames() -> list[tuple[bytes, int]]:
@@ -109,7 +145,44 @@ def frames() -> list[tuple[bytes, int]]:
         (outer(b"\x0c\0\0\x01", GPE_PORT), 0),
         (outer(gpe(400, 1) + inner_ip, GPE_PORT), 42 + 8 + 10),
     ]
-    return out
+    ip4 = bytes.fromhex("0a000001") + bytes.fromhex("0a000002")
+    routed = sre(0x0800, 4, ip4) + sre(0xFFFE, 2, bytes.fromhex("fde8fde9")) + sre(0x1234, 0, b"") + sre(0, 0, b"")
+    gre_frames: list[tuple[bytes, int]] = [
+        # GRE v0: plain IPv4 and IPv6 payloads; checksum + key + sequence; NVGRE (TEB, key =
+        # VSID 0xabcd << 8 | flow id 0x01) with IPv4 and ARP inside; an unknown protocol.
+        (outer_gre(gre(0x0800) + inner_ip), 0),
+        (outer_gre(gre(0x86DD) + inner_ip6), 0),
+        (outer_gre(gre(0x0800, csum=0x1234, key=42, seq=7) + inner_ip), 0),
+        (outer_gre(gre(0x6558, key=0xABCD01) + inner_eth), 0),
+        (outer_gre(gre(0x6558, key=0xABCD01, seq=1) + inner_arp), 0),
+        (outer_gre(gre(0x1234, key=5) + b"opaque"), 0),
+        # Flag bits tcpdump names but nothing uses: source routing, ack, recursion count.
+        (outer_gre(gre(0x0800, flags=0x0800 | 0x0080 | 0x0300) + inner_ip), 0),
+        # Routing present: an IP entry (current hop marked), an ASN entry, an unknown family, the end.
+        (outer_gre(gre(0x0800, routing=routed, offset=4) + inner_ip), 0),
+        # Bad routing entries: IP offset not a multiple of 4, length not a multiple of 4, offset
+        # past the length; an ASN offset that is odd.
+        (outer_gre(gre(0x0800, routing=sre(0x0800, 2, ip4) + sre(0, 0, b"")) + inner_ip), 0),
+        (outer_gre(gre(0x0800, routing=sre(0x0800, 0, ip4, length=6) + ip4 + sre(0, 0, b""))), 0),
+        (outer_gre(gre(0x0800, routing=sre(0x0800, 8, ip4) + sre(0, 0, b"")) + inner_ip), 0),
+        (outer_gre(gre(0x0800, routing=sre(0xFFFE, 1, b"\0\1\0\2") + sre(0, 0, b"")) + inner_ip), 0),
+        # A routing entry longer than the packet (no terminator): cut.
+        (outer_gre(gre(0x0800, routing=sre(0x0800, 0, ip4, length=32))), 0),
+        # GRE v1 (PPTP): an acknowledgment only (no payload); seq + ack with a non-PPP protocol.
+        (outer_gre(gre(0x880B, version=1, key=(0 << 16) | 0x1F, ack=9)), 0),
+        (outer_gre(gre(0x1234, version=1, key=(6 << 16) | 0x1F, seq=3, ack=2) + b"abcdef"), 0),
+        # Unknown version 2.
+        (outer_gre(gre(0x0800, version=2) + inner_ip), 0),
+        # Cut: inside the flags, inside the protocol, inside the key, inside the sequence, inside
+        # the inner IP header; an IP payload of 1 byte.
+        (outer_gre(gre(0x6558, key=0xABCD01, seq=1) + inner_eth), 34 + 1),
+        (outer_gre(gre(0x6558, key=0xABCD01, seq=1) + inner_eth), 34 + 3),
+        (outer_gre(gre(0x6558, key=0xABCD01, seq=1) + inner_eth), 34 + 6),
+        (outer_gre(gre(0x6558, key=0xABCD01, seq=1) + inner_eth), 34 + 10),
+        (outer_gre(gre(0x0800, csum=0, key=1) + inner_ip), 34 + 12 + 8),
+        (outer_gre(b"\0"), 0),
+    ]
+    return out + gre_frames
 
 
 if __name__ == "__main__":

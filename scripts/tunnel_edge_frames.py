@@ -1,4 +1,5 @@
-"""Crafted Geneve, VXLAN-GPE and GRE/NVGRE frames for captures/basic/tunnel-edges.pcap (``make-captures.py tunnel-edges``).
+"""Crafted Geneve, VXLAN-GPE and GRE/NVGRE frames for captures/basic/tunnel-edges.pcap
+(``make-captures.py tunnel-edges``).
 
 Also runs on its own, without root: ``python3 scripts/tunnel_edge_frames.py``. This kernel
 has no ``geneve`` device type, so Geneve (UDP 6081, RFC 8926) is only crafted here: Ethernet
@@ -10,9 +11,10 @@ tcpdump's printer knows that we decode (IPv4, IPv6, Ethernet), an unknown one, f
 header cut short. GRE (IP protocol 47; this kernel has no gre/gretap device either) is
 crafted as version 0 with checksum, key, sequence and RFC 1701 routing entries (good and
 bad), as NVGRE (TEB payload, key = VSID and flow id), as version 1 (PPTP) without a PPP
-payload, with an unknown version, and cut inside every optional word. Headers are packed field by field with struct (their layouts are drawn in
-vxlan_inspect/render/tcpdump/geneve.py and vxlan_gpe.py); the outer and inner packets are
-built with scapy. The expected text of every golden on it comes from real tcpdump
+payload, with an unknown version, and cut inside every optional word. Headers are packed
+field by field with struct, independently of the tool's own layouts (drawn in
+vxlan_inspect/decode/tunnels.py and render/tcpdump/gre.py); the outer and inner packets are
+built with scapy. Payloads the tool does not decode yet (MPLS, NSH, PPP) are left out. The expected text of every golden on it comes from real tcpdump
 (scripts/make-goldens.py).
 """
 

@@ -14,8 +14,8 @@ bad), as NVGRE (TEB payload, key = VSID and flow id), as version 1 (PPTP) withou
 payload, with an unknown version, and cut inside every optional word. Headers are packed
 field by field with struct, independently of the tool's own layouts (drawn in
 vxlan_inspect/decode/tunnels.py and render/tcpdump/gre.py); the outer and inner packets are
-built with scapy. Payloads the tool does not decode yet (MPLS, NSH, PPP) are left out. The expected text of every golden on it comes from real tcpdump
-(scripts/make-goldens.py).
+built with scapy. Payloads the tool does not decode yet (MPLS, NSH, PPP) are left out.
+The expected text of every golden on it comes from real tcpdump (scripts/make-goldens.py).
 """
 
 from __future__ import annotations

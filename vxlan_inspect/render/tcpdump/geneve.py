@@ -139,5 +139,8 @@ def geneve_print(ctx: Ctx, off: int, length: int) -> None:
     if not ethertype_print(ctx, prot, off, length, ctx.avail(off)):
         if prot == ETHERTYPE_TEB:
             ether_print(ctx, off, length, ctx.avail(off))
+        elif prot in ETHERTYPE_NAMES:
+            # tcpdump may have a printer for a type it names (MPLS, LLDP, ...); we have none.
+            w("%s, length %u [not decoded by vxlan-inspect]" % (ETHERTYPE_NAMES[prot], length))
         else:
             w("geneve-proto-0x%x" % prot)

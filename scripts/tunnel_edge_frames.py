@@ -1,4 +1,4 @@
-"""Crafted Geneve, VXLAN-GPE and GRE/NVGRE frames for captures/basic/tunnel-edges.pcap
+"""Crafted Geneve, VXLAN-GPE, GRE/NVGRE and ESP frames for captures/basic/tunnel-edges.pcap
 (``make-captures.py tunnel-edges``).
 
 Also runs on its own, without root: ``python3 scripts/tunnel_edge_frames.py``. This kernel
@@ -11,7 +11,8 @@ tcpdump's printer knows that we decode (IPv4, IPv6, Ethernet), an unknown one, f
 header cut short. GRE (IP protocol 47; this kernel has no gre/gretap device either) is
 crafted as version 0 with checksum, key, sequence and RFC 1701 routing entries (good and
 bad), as NVGRE (TEB payload, key = VSID and flow id), as version 1 (PPTP) without a PPP
-payload, with an unknown version, and cut inside every optional word. Headers are packed
+payload, with an unknown version, and cut inside every optional word. ESP (IP protocol 50)
+and ESP in UDP 4500 (with the NAT keepalive) come whole and cut. Headers are packed
 field by field with struct, independently of the tool's own layouts (drawn in
 vxlan_inspect/decode/tunnels.py and render/tcpdump/gre.py); the outer and inner packets are
 built with scapy. Payloads the tool does not decode yet (MPLS, NSH, PPP) are left out.
@@ -61,10 +62,10 @@ def gpe(vni: int, next_proto: int, flags: int = 0x0C) -> bytes:
     return struct.pack("!BHB", flags, 0, next_proto) + struct.pack("!I", vni << 8)
 
 
-def outer_gre(payload: bytes) -> bytes:
-    """An underlay Ethernet/IPv4 frame with protocol 47 (GRE) carrying ``payload``."""
+def outer_gre(payload: bytes, proto: int = 47) -> bytes:
+    """An underlay Ethernet/IPv4 frame with protocol 47 (GRE, or ``proto``) carrying ``payload``."""
     return bytes(Ether(dst="02:42:c0:a8:01:05", src="02:42:c0:a8:01:04")
-                 / IP(src="192.168.1.4", dst="192.168.1.5", id=8, proto=47) / Raw(payload))
+                 / IP(src="192.168.1.4", dst="192.168.1.5", id=8, proto=proto) / Raw(payload))
 
 
 def gre(proto: int, flags: int = 0, version: int = 0, csum: int | None = None, key: int | None = None,
@@ -184,7 +185,21 @@ def frames() -> list[tuple[bytes, int]]:
         (outer_gre(gre(0x0800, csum=0, key=1) + inner_ip), 34 + 12 + 8),
         (outer_gre(b"\0"), 0),
     ]
-    return out + gre_frames
+    esp = struct.pack("!II", 0x1234ABCD, 1) + bytes(range(40))
+    esp_frames: list[tuple[bytes, int]] = [
+        # ESP (IP protocol 50): a whole packet; cut after 8 bytes (tcpdump wants more); cut at 4.
+        (outer_gre(esp, proto=50), 0),
+        (outer_gre(esp, proto=50), 34 + 8),
+        (outer_gre(esp, proto=50), 34 + 9),
+        (outer_gre(esp, proto=50), 34 + 4),
+        # ESP in UDP 4500: ESP, the NAT keepalive (0xff), a datagram shorter than 4 bytes, ESP
+        # whose header is cut, and from source port 4500 to 4500.
+        (outer(esp, 4500), 0),
+        (outer(b"\xff", 4500, sport=4500), 0),
+        (outer(b"\x01\x02", 4500), 0),
+        (outer(esp, 4500), 42 + 6),
+    ]
+    return out + gre_frames + esp_frames
 
 
 if __name__ == "__main__":

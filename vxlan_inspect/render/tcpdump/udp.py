@@ -22,6 +22,7 @@ from vxlan_inspect.decode.tunnels import NOT_VXLAN_PORTS
 from vxlan_inspect.render.tcpdump.bcm_li import BCM_LI_PORT, bcm_li_print
 from vxlan_inspect.render.tcpdump.context import Ctx, in_cksum, in_cksum_shouldbe
 from vxlan_inspect.render.tcpdump.domain import MULTICASTDNS_PORT, NAMESERVER_PORT, domain_print
+from vxlan_inspect.render.tcpdump.esp import ISAKMP_NATT_PORT, esp_in_udp_print
 from vxlan_inspect.render.tcpdump.geneve import GENEVE_PORT, geneve_print
 from vxlan_inspect.render.tcpdump.ip import M32, ip_finddst
 from vxlan_inspect.render.tcpdump.ip6 import ip6_finddst
@@ -133,6 +134,9 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
             return
         if sport == MULTICASTDNS_PORT or dport == MULTICASTDNS_PORT:
             domain_print(ctx, cp, length, False, True)
+            return
+        if sport == ISAKMP_NATT_PORT or dport == ISAKMP_NATT_PORT:
+            esp_in_udp_print(ctx, cp, length)
             return
         # (tcpdump's printers for the other ports in between are not ported: their ports are
         # not in Linux's ephemeral range, where a VXLAN packet's source port comes from.)

@@ -1,4 +1,4 @@
-"""Crafted Geneve, VXLAN-GPE, GRE/NVGRE and ESP frames for captures/basic/tunnel-edges.pcap
+"""Crafted Geneve, VXLAN-GPE, GRE/NVGRE, ESP and MPLS frames for captures/basic/tunnel-edges.pcap
 (``make-captures.py tunnel-edges``).
 
 Also runs on its own, without root: ``python3 scripts/tunnel_edge_frames.py``. This kernel
@@ -12,10 +12,11 @@ header cut short. GRE (IP protocol 47; this kernel has no gre/gretap device eith
 crafted as version 0 with checksum, key, sequence and RFC 1701 routing entries (good and
 bad), as NVGRE (TEB payload, key = VSID and flow id), as version 1 (PPTP) without a PPP
 payload, with an unknown version, and cut inside every optional word. ESP (IP protocol 50)
-and ESP in UDP 4500 (with the NAT keepalive) come whole and cut. Headers are packed
+and ESP in UDP 4500 (with the NAT keepalive) come whole and cut; MPLS label stacks on
+Ethernet and inside GRE, Geneve and VXLAN-GPE, with every payload guess. Headers are packed
 field by field with struct, independently of the tool's own layouts (drawn in
 vxlan_inspect/decode/tunnels.py and render/tcpdump/gre.py); the outer and inner packets are
-built with scapy. Payloads the tool does not decode yet (MPLS, NSH, PPP) are left out.
+built with scapy. Payloads the tool does not decode yet (NSH, PPP, OSI) are left out.
 The expected text of every golden on it comes from real tcpdump (scripts/make-goldens.py).
 """
 
@@ -124,8 +125,7 @@ def frames() -> list[tuple[bytes, int]]:
         (outer(geneve(500, 0x6558, gopt(0x0102, 1, bytes(4), length_words=3)) + inner_eth, GENEVE_PORT), 0),
         # Option length larger than the datagram (truncated-geneve - N bytes missing).
         (outer(geneve(500, 0x6558, opt_words=40) + bytes(8), GENEVE_PORT), 0),
-        # Unknown version; unknown protocol type. (MPLS, 0x8847, is left out: this tool has no
-        # MPLS printer yet, and prints geneve-proto-0x8847 where tcpdump decodes the labels.)
+        # Unknown version; unknown protocol type.
         (outer(geneve(500, 0x6558, version=1) + inner_eth, GENEVE_PORT), 0),
         (outer(geneve(500, 0x1234) + b"opaque payload", GENEVE_PORT), 0),
         # Cut short: inside the fixed header, inside the options, inside the inner frame.
@@ -145,6 +145,7 @@ def frames() -> list[tuple[bytes, int]]:
         (outer(gpe(1, 1, flags=0x00) + inner_ip, GPE_PORT), 0),
         # Cut short: inside the header; too short a datagram; inside the inner packet.
         (outer(gpe(400, 1) + inner_ip, GPE_PORT), 42 + 5),
+        (outer(gpe(400, 1) + inner_ip, GPE_PORT), 42 + 7),
         (outer(b"\x0c\0\0\x01", GPE_PORT), 0),
         (outer(gpe(400, 1) + inner_ip, GPE_PORT), 42 + 8 + 10),
     ]
@@ -199,7 +200,33 @@ def frames() -> list[tuple[bytes, int]]:
         (outer(b"\x01\x02", 4500), 0),
         (outer(esp, 4500), 42 + 6),
     ]
-    return out + gre_frames + esp_frames
+    def lse(label: int, ttl: int = 64, tc: int = 0, bottom: bool = False) -> bytes:
+        return struct.pack("!I", (label << 12) | (tc << 9) | (0x100 if bottom else 0) | ttl)
+
+    def eth_mpls(stack: bytes, etype: int = 0x8847) -> bytes:
+        return bytes(Ether(dst="02:42:c0:a8:01:05", src="02:42:c0:a8:01:04", type=etype)) + stack
+
+    mpls_frames: list[tuple[bytes, int]] = [
+        # MPLS on Ethernet: one label, IPv4 guessed from the first payload byte; two labels with
+        # IPv4 explicit NULL at the bottom; IPv6 explicit NULL; implicit NULL; router alert and
+        # a guess of IPv6; an unguessable payload (hex dump); multicast MPLS (0x8848).
+        (eth_mpls(lse(100, bottom=True) + inner_ip), 0),
+        (eth_mpls(lse(16, tc=5) + lse(0, ttl=63, bottom=True) + inner_ip), 0),
+        (eth_mpls(lse(2, bottom=True) + inner_ip6), 0),
+        (eth_mpls(lse(3, bottom=True) + inner_ip), 0),
+        (eth_mpls(lse(1) + lse(2000, bottom=True) + inner_ip6), 0),
+        (eth_mpls(lse(1000, bottom=True) + b"\x11opaque payload bytes"), 0),
+        (eth_mpls(lse(1000, bottom=True)), 0),
+        (eth_mpls(lse(20, bottom=True) + inner_ip, etype=0x8848), 0),
+        # A stack whose bottom is never marked (invalid), and one cut inside a label entry.
+        (eth_mpls(lse(16) + lse(17)), 0),
+        (eth_mpls(lse(16) + lse(17, bottom=True) + inner_ip), 14 + 6),
+        # MPLS inside GRE, Geneve and VXLAN-GPE (next protocol 5, which tcpdump 4.99.3 calls unknown).
+        (outer_gre(gre(0x8847, key=9) + lse(300, bottom=True) + inner_ip), 0),
+        (outer(geneve(500, 0x8847) + lse(301, bottom=True) + inner_ip, GENEVE_PORT), 0),
+        (outer(gpe(400, 5) + lse(302, bottom=True) + inner_ip, GPE_PORT), 0),
+    ]
+    return out + gre_frames + esp_frames + mpls_frames
 
 
 if __name__ == "__main__":

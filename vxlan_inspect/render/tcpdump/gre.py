@@ -23,8 +23,8 @@ Version 1 (PPTP): the Key word is a payload length (16 bits) and a call id (16 b
 optional Sequence (S) and Acknowledgment (A, 0x0080) numbers; the payload is PPP.
 
 Every header check that fails prints `` [|gre]`` and returns (tcpdump's ``goto trunc``), so
-``-x`` still skips the link-layer header. Payloads this tool has no printer for yet (MPLS,
-IPX, AppleTalk, OSI, PPP) print ``<name>, length N [not decoded by vxlan-inspect]`` where
+``-x`` still skips the link-layer header. Payloads this tool has no printer for yet (IPX,
+AppleTalk, OSI, PPP) print ``<name>, length N [not decoded by vxlan-inspect]`` where
 tcpdump decodes them: a visible difference, never a wrong decode.
 """
 
@@ -44,7 +44,7 @@ _FLAG_NAMES = ((GRE_CP, "checksum present"), (GRE_RP, "routing present"), (GRE_K
                (GRE_SP, "sequence# present"), (GRE_SRC_ROUTE, "source routing present"), (GRE_AP, "ack present"))
 
 # Payloads tcpdump decodes inside GRE for which this tool has no printer yet.
-_NOT_DECODED = {0x8847: "MPLS", 0x8137: "IPX", 0x809B: "AppleTalk", 0x00FE: "OSI", 0x880B: "PPP"}
+_NOT_DECODED = {0x8137: "IPX", 0x809B: "AppleTalk", 0x00FE: "OSI", 0x880B: "PPP"}
 
 
 def _trunc(ctx: Ctx) -> None:
@@ -133,6 +133,7 @@ def _payload(ctx: Ctx, prot: int, bp: int, ln: int, length: int) -> None:
     from vxlan_inspect.render.tcpdump.ip import ip_print
     from vxlan_inspect.render.tcpdump.ip6 import ip6_print
     from vxlan_inspect.render.tcpdump.link import ETHERTYPE_NAMES, ether_print
+    from vxlan_inspect.render.tcpdump.mpls import mpls_print
 
     w = ctx.out.append
     if ctx.opts.eflag:
@@ -149,6 +150,8 @@ def _payload(ctx: Ctx, prot: int, bp: int, ln: int, length: int) -> None:
         ip6_print(ctx, bp, ln)
     elif prot == ETHERTYPE_TEB:
         ether_print(ctx, bp, ln, ctx.avail(bp))
+    elif prot == 0x8847:
+        mpls_print(ctx, bp, ln)
     elif prot in _NOT_DECODED and prot != 0x880B:
         w("%s, length %u [not decoded by vxlan-inspect]" % (_NOT_DECODED[prot], ln))
     else:

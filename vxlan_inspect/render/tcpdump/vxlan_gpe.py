@@ -13,8 +13,9 @@ VXLAN-GPE header::
 
 Unlike plain VXLAN the payload is not always Ethernet: the Next Protocol byte says 1 IPv4,
 2 IPv6, 3 Ethernet, 4 NSH, 5 MPLS. That is why UDP 4790 must never be decoded as VXLAN,
-even when ``--vxlan-port 4790`` is given (see udp.py). NSH and MPLS payloads are not decoded
-by this tool yet: they print ``NSH, length N [not decoded by vxlan-inspect]`` (tcpdump
+even when ``--vxlan-port 4790`` is given (see udp.py). tcpdump 4.99.3 has no case for MPLS (5):
+it prints ``ERROR: unknown-next-protocol``, and so do we. NSH payloads are not decoded by this
+tool yet: they print ``NSH, length N [not decoded by vxlan-inspect]`` (tcpdump
 decodes them), never a wrong decode. The layout is defined once in decode/tunnels.py.
 """
 
@@ -43,7 +44,7 @@ def vxlan_gpe_print(ctx: Ctx, off: int, length: int) -> None:
     flags = ctx.u8(off)
     w("flags [%s], " % bittok2str(_FLAGS, "none", flags, ""))
     next_protocol = ctx.u8(off + 3)
-    ctx.need(off + 4, 3)
+    ctx.need(off + 4, 4)  # the VNI and the reserved byte after it
     buf = ctx.buf
     vni = (buf[off + 4] << 16) | (buf[off + 5] << 8) | buf[off + 6]
     w("vni %u" % vni)
@@ -60,7 +61,7 @@ def vxlan_gpe_print(ctx: Ctx, off: int, length: int) -> None:
         ip6_print(ctx, off, length)
     elif next_protocol == 3:
         ether_print(ctx, off, length, ctx.avail(off))
-    elif next_protocol in (4, 5):
+    elif next_protocol == 4:
         w("%s, length %u [not decoded by vxlan-inspect]" % (GPE_NEXT_PROTOCOLS[next_protocol], length))
     else:
         w("ERROR: unknown-next-protocol (invalid)")

@@ -90,7 +90,7 @@ def test_tunnel_ports_never_vxlan() -> None:
 
 
 def test_geneve_payload_without_printer_is_marked() -> None:
-    """A type tcpdump names (MPLS) but this tool cannot print is said so, not mis-printed."""
-    frame = bytes(Ether() / IP() / UDP(sport=40000, dport=GENEVE_PORT) / bytes.fromhex("000088470001f400" "00000100"))
+    """A type tcpdump names (LLDP) but this tool cannot print is said so, not mis-printed."""
+    frame = bytes(Ether() / IP() / UDP(sport=40000, dport=GENEVE_PORT) / bytes.fromhex("000088cc0001f400" "00000100"))
     assert _text(frozenset({4789}), frame).endswith(
-        "Geneve, Flags [none], vni 0x1f4: MPLS unicast, length 4 [not decoded by vxlan-inspect]")
+        "Geneve, Flags [none], vni 0x1f4: LLDP, length 4 [not decoded by vxlan-inspect]")

@@ -24,7 +24,11 @@ The STP captures turn on the kernel's 802.1D STP: ``stp`` on two plain bridges (
 cross the tunnel. ``llc-edges`` writes crafted LLC/SNAP/STP frames (scripts/llc_edge_frames.py),
 ``ip-edges`` crafted IPv4 frames (truncated headers, options, fragments, syslog, IPComp;
 scripts/ip_edge_frames.py), ``icmp-edges`` crafted ICMP, ICMPv6 and ARP frames (every type
-and code tcpdump names, quoted datagrams, extensions, options, cuts; scripts/icmp_edge_frames.py).
+and code tcpdump names, quoted datagrams, extensions, options, cuts; scripts/icmp_edge_frames.py),
+``tunnel-edges`` crafted Geneve and VXLAN-GPE frames (every flag, option class, next protocol,
+invalid value and cut; scripts/tunnel_edge_frames.py). ``vxlan-gpe`` and ``vxlan-gbp`` record
+real VXLAN-GPE (a ``gpe external`` device with ``encap ip id 400`` routes) and VXLAN-GBP (a
+``gbp`` device, the ping's socket mark as group policy id) between two namespaces.
 
 After writing captures run ``python3 scripts/make-goldens.py`` to refresh tests/golden/.
 """
@@ -736,6 +740,54 @@ def cap_llc_edges(lab: Lab) -> None:
     write_frames_pcap(OUT / "llc-edges.pcap", frames())
 
 
+def _two_hosts(lab: Lab) -> tuple[str, str]:
+    """Two namespaces joined by a veth ``u0`` with the underlay addresses 192.168.1.4 and .5."""
+    h = (lab.ns("h1"), lab.ns("h2"))
+    sh("ip", "-n", h[0], "link", "add", "u0", "type", "veth", "peer", "name", "u0", "netns", h[1])
+    for ns, addr in zip(h, ("192.168.1.4", "192.168.1.5"), strict=True):
+        nsh(ns, "ip", "addr", "add", f"{addr}/24", "dev", "u0")
+        nsh(ns, "ip", "link", "set", "u0", "up")
+    return h
+
+
+def cap_vxlan_gpe(lab: Lab) -> None:
+    """(r) real VXLAN-GPE: a ``vxlan gpe external`` device (UDP 4790, no Ethernet header) on each
+    host, each sending to the other through an ``encap ip id 400 dst ...`` route; a ping."""
+    h = _two_hosts(lab)
+    peers = (("10.1.0.1", "10.1.0.2", "192.168.1.5"), ("10.1.0.2", "10.1.0.1", "192.168.1.4"))
+    for ns, (own, other, remote) in zip(h, peers, strict=True):
+        nsh(ns, "ip", "link", "add", "gpe0", "type", "vxlan", "gpe", "external", "dstport", "4790")
+        nsh(ns, "ip", "link", "set", "gpe0", "up")
+        nsh(ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.gpe0.rp_filter=0")
+        nsh(ns, "ip", "addr", "add", f"{own}/32", "dev", "gpe0")
+        nsh(ns, "ip", "route", "add", f"{other}/32", "encap", "ip", "id", "400", "dst", remote, "dev", "gpe0")
+    with tcpdump(h[0], OUT / "vxlan-gpe.pcap", "-i", "u0"):
+        ping(h[0], "10.1.0.2", count=3)
+
+
+def cap_vxlan_gbp(lab: Lab) -> None:
+    """(s) real VXLAN with the Group Based Policy extension: a ``vxlan ... gbp`` device on each
+    host (VNI 256, UDP 4789); the ping's socket mark (``ping -m``) becomes the group policy id."""
+    h = _two_hosts(lab)
+    for i, ns in enumerate(h):
+        nsh(ns, "ip", "link", "add", "vx0", "type", "vxlan", "id", "256", "gbp", "dstport", "4789",
+            "remote", ("192.168.1.5", "192.168.1.4")[i], "local", ("192.168.1.4", "192.168.1.5")[i])
+        nsh(ns, "ip", "link", "set", "vx0", "address", f"02:42:0a:02:00:0{i + 1}")
+        nsh(ns, "ip", "addr", "add", f"10.2.0.{i + 1}/24", "dev", "vx0")
+        nsh(ns, "ip", "link", "set", "vx0", "up")
+    with tcpdump(h[0], OUT / "vxlan-gbp.pcap", "-i", "u0"):
+        ping(h[0], "10.2.0.2", "-m", str(0x12AB), count=3)
+
+
+def cap_tunnel_edges(lab: Lab) -> None:
+    """(q) crafted Geneve and VXLAN-GPE edge cases (scripts/tunnel_edge_frames.py); no namespaces, no traffic."""
+    del lab
+    from edge_pcap import write_frames_pcap
+    from tunnel_edge_frames import frames
+
+    write_frames_pcap(OUT / "tunnel-edges.pcap", frames())
+
+
 def cap_ip_edges(lab: Lab) -> None:
     """(o) crafted IPv4 edge cases, syslog and IPComp (scripts/ip_edge_frames.py); no namespaces, no traffic."""
     del lab
@@ -771,6 +823,9 @@ CAPTURES: dict[str, Callable[[Lab], None]] = {
     "llc-edges": cap_llc_edges,
     "ip-edges": cap_ip_edges,
     "icmp-edges": cap_icmp_edges,
+    "tunnel-edges": cap_tunnel_edges,
+    "vxlan-gpe": cap_vxlan_gpe,
+    "vxlan-gbp": cap_vxlan_gbp,
 }
 
 

@@ -66,6 +66,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     # port-mismatch
     "wrong-port.underlay": cli("read", "-n", "-r", f"{B}/wrong-port/captures/docker-2.underlay.pcap"),
     "wrong-port.link": cli("state", "show", f"{B}/wrong-port/snapshots/after/docker-1.overlay.link.txt"),
+    # other tunnels (docs/concepts/other-tunnels.md): real VXLAN-GPE and GBP, crafted Geneve/GRE/MPLS
+    "tunnels.gpe": cli("read", "-n", "-c", "2", "-r", "captures/basic/vxlan-gpe.pcap", "udp"),
+    "tunnels.gbp": cli("read", "-n", "-c", "5", "-r", "captures/basic/vxlan-gbp.pcap"),
+    "tunnels.crafted": cli("read", "-n", "-v", "-c", "5", "-r", "captures/basic/tunnel-edges.pcap",
+                           "ip", "proto", "47"),
     # mtu-exceeded
     "mtu.c2": cli("read", "-n", "-v", "-r", f"{B}/mtu/captures/docker-2.C-2.pcap"),
     "mtu.underlay": cli("read", "-n", "-r", f"{B}/mtu/captures/docker-2.underlay.pcap"),

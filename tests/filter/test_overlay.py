@@ -82,7 +82,9 @@ def _row(rec: Record) -> dict[str, object]:
         return row
     try:
         outer = link(rec.data).data
-    except dpkt.UnpackError:  # e.g. dpkt's STP class needs 35 bytes; a TCN BPDU has 4. Not VXLAN either way.
+    # e.g. dpkt's STP class needs 35 bytes (a TCN BPDU has 4); dpkt's MPLS payload guess raises
+    # IndexError on a label stack with no payload. Not VXLAN either way.
+    except (dpkt.UnpackError, IndexError):
         return row
     if not isinstance(outer, (dpkt.ip.IP, dpkt.ip6.IP6)) or not isinstance(outer.data, dpkt.udp.UDP):
         return row

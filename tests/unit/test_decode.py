@@ -33,6 +33,10 @@ def _dpkt_fields(buf: bytes, ports: set[int]) -> list[tuple[str, object]]:
         out.append(("ether", (eth.src.hex(":"), eth.dst.hex(":"))))
         for tag in getattr(eth, "vlan_tags", []) or []:
             out.append(("vlan", tag.id))
+        if getattr(eth, "mpls_labels", None):
+            # dpkt looks through an MPLS label stack; our decoder stops at it (only the tcpdump
+            # printer decodes MPLS, render/tcpdump/mpls.py), so nothing after it is compared.
+            return out
         net = eth.data
         if isinstance(net, dpkt.arp.ARP):
             # dpkt's ARP has fixed 6- and 4-byte address fields whatever ar_hln and ar_pln
@@ -69,7 +73,7 @@ def _dpkt_ether(buf: bytes, out: list[tuple[str, object]]) -> dpkt.ethernet.Ethe
     """
     try:
         return dpkt.ethernet.Ethernet(buf)
-    except dpkt.UnpackError:
+    except (dpkt.UnpackError, IndexError):  # IndexError: dpkt's MPLS guess on an empty payload
         out.append(("ether", (buf[6:12].hex(":"), buf[0:6].hex(":"))))
         return None
 

@@ -33,6 +33,7 @@ from vxlan_inspect.decode.layers import (
     Payload,
     Vlan,
 )
+from vxlan_inspect.decode.tunnels import NOT_VXLAN_PORTS
 
 _ETH = struct.Struct("!6s6sH")
 _IP4 = struct.Struct("!BBHHHBBH4s4s")
@@ -299,8 +300,8 @@ class _Walker:
             self.invalid("udp", off, f"UDP length {ulen} > IP payload {length}")
         ports = self.cfg.vxlan_ports
         body = min(ulen, length) - 8
-        if sport in ports or dport in ports:
-            self.vxlan(off + 8, body, dport if dport in ports else sport)
+        if (sport in ports and sport not in NOT_VXLAN_PORTS) or (dport in ports and dport not in NOT_VXLAN_PORTS):
+            self.vxlan(off + 8, body, dport if dport in ports and dport not in NOT_VXLAN_PORTS else sport)
         else:
             self.payload(off + 8, min(self.end, off + 8 + body), "udp")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 
+from vxlan_inspect.decode.tunnels import NOT_VXLAN_PORTS
 from vxlan_inspect.render.tcpdump import link
 from vxlan_inspect.render.tcpdump.context import Ctx, Options, ipaddr_string
 from vxlan_inspect.render.tcpdump.hexdump import ascii_only, hex_and_ascii, hex_only
@@ -28,9 +29,10 @@ _INNER_IP = struct.Struct("!BxHxxHxBxx4s4sBBxxHH")  # 28 bytes
 _ARP = struct.Struct("!HHBBH6s4s6s4s")  # 28 bytes
 _PLAIN_ICMP = struct.Struct("!HBxHxxHxBxx4s4sBBxxHH")  # from offset 12: eth type + ip + icmp
 
-# tcpdump tries DNS (53), mDNS (5353) and syslog (514) before VXLAN, and the BCM-LI shim on
-# source port 49152: an outer UDP port among these is not ours.
-_BEFORE_VXLAN = frozenset({53, 5353, 514})
+# tcpdump tries DNS (53), mDNS (5353), ESP in UDP (4500) and syslog (514) before VXLAN, and
+# the BCM-LI shim on source port 49152; Geneve (6081) and VXLAN-GPE (4790) are never VXLAN, whatever
+# --vxlan-port says: an outer UDP port among these is not ours (the full printers run).
+_BEFORE_VXLAN = frozenset({53, 5353, 4500, 514}) | NOT_VXLAN_PORTS
 _BCM_LI_PORT = 49152
 _outer_cache: dict[tuple[bytes, bytes, int, int, int, int], str] = {}
 _ip_pair_cache: dict[bytes, str] = {}

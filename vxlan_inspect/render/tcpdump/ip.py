@@ -269,7 +269,7 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
 def ip_demux_print(ctx: Ctx, off: int, length: int, ver: int, fragmented: bool, ttl: int, nh: int,
                    iph: int) -> None:
     """Hand the payload to the printer of protocol ``nh`` (tcpdump's ``ip_demux_print``)."""
-    from vxlan_inspect.render.tcpdump import icmp, icmp6, igmp, ip6, ipcomp, link, tcp, udp
+    from vxlan_inspect.render.tcpdump import esp, gre, icmp, icmp6, igmp, ip6, ipcomp, link, tcp, udp
 
     w = ctx.out.append
     if nh == 6:
@@ -295,6 +295,10 @@ def ip_demux_print(ctx: Ctx, off: int, length: int, ver: int, fragmented: bool, 
         ip_print(ctx, off, length)
     elif nh == 41:
         ip6.ip6_print(ctx, off, length)
+    elif nh == 47:
+        gre.gre_print(ctx, off, length)
+    elif nh == 50:
+        esp.esp_print(ctx, off, length)
     elif nh == 108:
         ipcomp.ipcomp_print(ctx, off)
     elif nh == 77:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import socket
 
-from vxlan_inspect.render.tcpdump import arp, ip, ip6, llc
+from vxlan_inspect.render.tcpdump import arp, ip, ip6, llc, mpls
 from vxlan_inspect.render.tcpdump.context import Ctx
 from vxlan_inspect.render.tcpdump.hexdump import default_print, fallback_print
 
@@ -71,6 +71,9 @@ def ethertype_print(ctx: Ctx, etype: int, off: int, length: int, caplen: int) ->
         return True
     if etype in (ETHERTYPE_ARP, ETHERTYPE_REVARP):
         arp.arp_print(ctx, off, length, caplen)
+        return True
+    if etype in (0x8847, 0x8848):  # MPLS unicast, multicast
+        mpls.mpls_print(ctx, off, length)
         return True
     return False
 

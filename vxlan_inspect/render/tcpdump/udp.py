@@ -18,12 +18,16 @@ I clear prints ``[invalid]``, and the inner frame is decoded either way.
 
 from __future__ import annotations
 
+from vxlan_inspect.decode.tunnels import NOT_VXLAN_PORTS
 from vxlan_inspect.render.tcpdump.bcm_li import BCM_LI_PORT, bcm_li_print
 from vxlan_inspect.render.tcpdump.context import Ctx, in_cksum, in_cksum_shouldbe
 from vxlan_inspect.render.tcpdump.domain import MULTICASTDNS_PORT, NAMESERVER_PORT, domain_print
+from vxlan_inspect.render.tcpdump.esp import ISAKMP_NATT_PORT, esp_in_udp_print
+from vxlan_inspect.render.tcpdump.geneve import GENEVE_PORT, geneve_print
 from vxlan_inspect.render.tcpdump.ip import M32, ip_finddst
 from vxlan_inspect.render.tcpdump.ip6 import ip6_finddst
 from vxlan_inspect.render.tcpdump.syslog import SYSLOG_PORT, syslog_print
+from vxlan_inspect.render.tcpdump.vxlan_gpe import VXLAN_GPE_PORT, vxlan_gpe_print
 
 
 def _addr_print(ctx: Ctx, iph: int, sport: int, dport: int) -> None:
@@ -131,6 +135,9 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
         if sport == MULTICASTDNS_PORT or dport == MULTICASTDNS_PORT:
             domain_print(ctx, cp, length, False, True)
             return
+        if sport == ISAKMP_NATT_PORT or dport == ISAKMP_NATT_PORT:
+            esp_in_udp_print(ctx, cp, length)
+            return
         # (tcpdump's printers for the other ports in between are not ported: their ports are
         # not in Linux's ephemeral range, where a VXLAN packet's source port comes from.)
         if sport == BCM_LI_PORT:
@@ -139,9 +146,18 @@ def udp_print(ctx: Ctx, off: int, length: int, iph: int, fragmented: bool) -> No
         if sport == SYSLOG_PORT or dport == SYSLOG_PORT:
             syslog_print(ctx, cp, length)
             return
+        # OTV (8472, decoded as VXLAN as newer tcpdump does) and VXLAN (4789) come before
+        # Geneve (6081) and VXLAN-GPE (4790). A --vxlan-port naming 6081 or 4790 does not
+        # take those ports from their own printers: a GPE payload is often not Ethernet.
         ports = opts.vxlan_ports
-        if sport in ports or dport in ports:
+        if (sport in ports and sport not in NOT_VXLAN_PORTS) or (dport in ports and dport not in NOT_VXLAN_PORTS):
             vxlan_print(ctx, cp, length)
+            return
+        if sport == GENEVE_PORT or dport == GENEVE_PORT:
+            geneve_print(ctx, cp, length)
+            return
+        if sport == VXLAN_GPE_PORT or dport == VXLAN_GPE_PORT:
+            vxlan_gpe_print(ctx, cp, length)
             return
     if ulen > length and not fragmented:
         w("UDP, bad length %u > %u" % (ulen, length))

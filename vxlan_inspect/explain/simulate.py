@@ -78,11 +78,35 @@ def _is_multicast(addr: str) -> bool:
         return False
 
 
+def _host_of_address(k: Knowledge, ip: str) -> str | None:
+    """The host that owns underlay address ``ip``: the declared VTEPs, else any of its namespaces' addresses."""
+    known = k.host_of_vtep(ip)
+    if known:
+        return known
+    for src in k.inputs.states:
+        if any(a.local == ip for a in src.state.addr):
+            return src.host
+    return None
+
+
+def _local_vtep(k: Knowledge, host: str) -> str | None:
+    """``host``'s VTEP: declared, else one of its addresses that another host's FDB points at."""
+    if host in k.vteps:
+        return k.vteps[host]
+    pointed = {e.dst for s in k.inputs.states if s.host != host for e in s.state.fdb if e.dst}
+    for src in k.sources(host):
+        for a in src.state.addr:
+            if a.local in pointed:
+                return a.local
+    return None
+
+
 class _OneWay:
     """One direction of the prediction: from the sender's container to the receiver's."""
 
     def __init__(self, k: Knowledge, src_ip: str, dst_ip: str, ip_len: int, df: bool, direction: str) -> None:
-        self.k, self.src_ip, self.dst_ip, self.ip_len, self.df, self.direction = k, src_ip, dst_ip, ip_len, df, direction
+        self.k, self.src_ip, self.dst_ip = k, src_ip, dst_ip
+        self.ip_len, self.df, self.direction = ip_len, df, direction
         self.steps: list[Step] = []
 
     def add(self, kind: str, where: Location, summary: str, *, status: str = "ok", facts: dict[str, Any] | None = None,
@@ -90,7 +114,8 @@ class _OneWay:
         self.steps.append(step(kind, where, summary, direction=self.direction, status=status, facts=facts,
                                details=details, evidence=evidence or []))
 
-    def run(self) -> _Stop:  # noqa: C901 - one branch per table, in the order the kernel consults them
+    def run(self) -> _Stop:
+        """Consult the tables in the order the kernel does; stop at the first that drops the packet."""
         k = self.k
         sender = _container(k, self.src_ip)
         if sender is None:
@@ -148,7 +173,7 @@ class _OneWay:
                                  "no 'proxy' and nowhere to flood it", (dev_row,), host=host, ip=self.dst_ip)
                 owner_ip = k.owner_of_ip(self.dst_ip)
                 dmac = owner_ip.mac
-                flood_rows: list[Evidence | None] = [k.row(ovl, "fdb", e) for e in defaults[:2]] + [dev_row]
+                flood_rows: list[Evidence | None] = [*(k.row(ovl, "fdb", e) for e in defaults[:2]), dev_row]
                 self.add("neigh-resolve", where, f"the ARP request for {self.dst_ip} would be flooded over the tunnel "
                          + (f"and answered by its owner with {dmac}" if dmac else "; its owner is not in the inputs"),
                          status="ok" if dmac else "unknown",
@@ -194,16 +219,18 @@ class _OneWay:
         if group is not None:  # a group entry or device: every other host's VTEP that joined it gets a copy
             how = "group"
             info = replace(info, group=group)
-            vteps = [v for h, v in k.vteps.items() if h != host and _vxlan(k, h) is not None]
+            vteps = [v for h in k.inputs.hosts() if h != host and _vxlan(k, h) is not None
+                     for v in [_local_vtep(k, h)] if v]
         owner = k.owner_of_mac(dmac)
-        target = next((v for v in vteps if owner.host and k.host_of_vtep(v) == owner.host), vteps[0] if vteps else "")
+        target = next((v for v in vteps if owner.host and _host_of_address(k, v) == owner.host),
+                      vteps[0] if vteps else "")
         fdb_ev: list[Evidence | None] = [k.row(ovl, "fdb", chosen)] if chosen else [dev_row]
-        dst_host = k.host_of_vtep(target)
+        dst_host = _host_of_address(k, target)
         self.add("fdb-lookup", where, f"vxlan0's FDB would send {dmac} to {target}"
                  + {"fdb": "", "default": " (all-zeros default entry: head-end replication)",
                     "remote": " (the device's remote)", "group": f" (multicast group {info.group})"}[how],
                  facts={"mac": dmac, "dst": target, "dst_host": dst_host, "how": how}, evidence=fdb_ev)
-        local = k.vteps.get(host, info.local or "?")
+        local = _local_vtep(k, host) or info.local or f"{host}'s underlay address"
         vni = chosen.vni if chosen and chosen.vni is not None else info.id
         port = chosen.port if chosen and chosen.port is not None else info.port
         overhead = _overhead(target)
@@ -211,12 +238,12 @@ class _OneWay:
                  facts={"vni": vni, "outer_src": local, "outer_dst": target, "dport": port,
                         "inner_ip_len": self.ip_len, "outer_ip_len": self.ip_len + overhead, "overhead": overhead},
                  evidence=[dev_row])
-        if owner.host and dst_host and owner.host != dst_host or (owner.host and not dst_host):
+        if owner.host and owner.host != dst_host:
             return _Stop("wrong-vtep", f"{host}'s FDB sends {dmac} to {target}"
                          + (f" ({dst_host})" if dst_host else "") + f", but {dmac} lives on {owner.host}",
                          tuple(e for e in (*fdb_ev, owner.evidence) if e), host=host, ip=self.dst_ip, mac=dmac)
         if dst_host is None or _vxlan(k, dst_host) is None:
-            self.add("underlay-transit", Location(dst_host or "", "", ""), f"would cross the underlay to {target}; "
+            self.add("underlay-transit", Location(dst_host or target, "", ""), f"would cross the underlay to {target}; "
                      "what happens there is not in the inputs", status="unknown", facts={"outer_dst": target})
             who = dst_host or target
             return _Stop("undetermined", f"the packet would leave {host} for {target}; {who}'s tables are not in the "
@@ -289,14 +316,17 @@ def simulate(k: Knowledge, src: str, dst: str, *, size: int = DEFAULT_SIZE, df: 
     return Trace(flow, tuple(steps), verdict)
 
 
-def compare(predicted: Trace, observed: list[Trace]) -> list[str]:
+def compare(predicted: Trace, observed: list[Trace], ip_len: int) -> list[str]:
     """``prediction-mismatch`` findings: where the observed traces of the same flow disagree with the prediction."""
     notes: list[str] = []
     same = [t for t in observed if t.flow.kind == "icmp-echo" and t.flow.src == predicted.flow.src
             and t.flow.dst == predicted.flow.dst]
-    if not same:
-        return notes
-    for t in same:
+    size = ip_len
+    sized = [t for t in same if _ip_len(t) in (None, size)]
+    if len(sized) < len(same):
+        notes.append(f"not compared: {len(same) - len(sized)} observed echo flow(s) of another packet size than the "
+                     f"predicted {size} bytes (use --size)")
+    for t in sized:
         if predicted.verdict.code in ("undetermined",):
             continue
         if t.verdict.code != predicted.verdict.code:
@@ -313,6 +343,16 @@ def compare(predicted: Trace, observed: list[Trace]) -> list[str]:
                     notes.append(f"prediction-mismatch: the tables say {kind} {key} {p.fact(key)}, the wire shows "
                                  f"{o.fact(key)} (echo id {t.flow.icmp_id})")
     return notes
+
+
+def _ip_len(t: Trace) -> int | None:
+    """The IP length of a trace's request (container egress, else the inner packet of the encapsulation)."""
+    for s in t.steps:
+        if s.direction == "request":
+            value = s.fact("ip_len", s.fact("inner_ip_len"))
+            if isinstance(value, int):
+                return value
+    return None
 
 
 def with_findings(trace: Trace, findings: list[str]) -> Trace:
@@ -342,11 +382,11 @@ def explain_simulated(inputs: Inputs, src: str, dst: str, *, size: int = DEFAULT
     notes = [f"simulated from the tables ({inputs.label or 'given'} state); nothing was sent: each step says "
              f"what would happen to a {size + ICMP_ECHO_HEADERS}-byte echo{' with DF' if df else ''}"]
     if observed is not None:
-        mismatches = compare(trace, list(observed.traces))
+        mismatches = compare(trace, list(observed.traces), size + ICMP_ECHO_HEADERS)
         trace = with_findings(trace, mismatches)
         if not any(t.flow.src == src and t.flow.dst == dst for t in observed.traces):
             notes.append(f"the captures hold no echo from {src} to {dst} to compare with")
-        elif not mismatches:
+        elif not any(m.startswith("prediction-mismatch") for m in mismatches):
             notes.append("the captures agree with the prediction")
     return Explanation(inputs.source, k.topology(), (trace,), tuple(notes))
 
@@ -356,7 +396,8 @@ def format_side_by_side(predicted: Explanation, observed: Explanation) -> str:
     out: list[str] = []
     for p in predicted.traces:
         same = [t for t in observed.traces if t.flow.src == p.flow.src and t.flow.dst == p.flow.dst]
-        for o in same or [None]:
+        pairs: list[Trace | None] = list(same) or [None]
+        for o in pairs:
             head = f"{'predicted (tables)':<44} | observed (wire{f', echo id {o.flow.icmp_id}' if o else ''})"
             out += [head, "-" * len(head)]
             pl = [f"{s.direction[:3]} {s.kind}: {s.status}" for s in p.steps]

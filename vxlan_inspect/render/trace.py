@@ -15,6 +15,8 @@ def _flow_line(t: Trace) -> str:
     f = t.flow
     if f.kind == "arp":
         return f"Flow: {f.label()} ({f.requests} request(s), {f.replies} reply(ies))"
+    if f.kind == "icmp-echo" and f.icmp_id is None and not f.requests:  # a what-if trace: nothing was sent
+        return f"Flow: icmp echo {f.src} > {f.dst} (predicted)"
     seqs = f" seq {f.first_seq}-{f.last_seq}" if f.first_seq is not None else ""
     return f"Flow: {f.label()} ({f.requests} request(s), {f.replies} reply(ies){seqs})"
 

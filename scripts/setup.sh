@@ -10,6 +10,8 @@ command -v ping >/dev/null 2>&1 || need_pkgs+=(iputils-ping)
 command -v ip >/dev/null 2>&1 || need_pkgs+=(iproute2)
 command -v bridge >/dev/null 2>&1 || need_pkgs+=(iproute2)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+# headless Chromium opens 'explain --format html' pages in tests/explain/test_html_page.py
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "setup: installing Debian packages: ${need_pkgs[*]}" >&2

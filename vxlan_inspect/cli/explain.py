@@ -11,7 +11,7 @@ import typer
 
 from vxlan_inspect.errors import UsageError
 
-FORMATS = ("text", "tree", "markdown", "json", "mermaid")
+FORMATS = ("text", "tree", "markdown", "json", "mermaid", "html")
 
 
 def _ping(values: list[str] | None) -> tuple[str, str] | None:
@@ -39,7 +39,7 @@ def explain(
                                                       "output with l2miss/l3miss lines (repeatable).")] = None,
     ping: Annotated[str | None, typer.Option("--ping", help="Explain only this flow: 'SRC_IP DST_IP' (or "
                                              "SRC_IP,DST_IP).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, tree, markdown, json or mermaid.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, tree, markdown, json, mermaid or html.")] = "text",
     label: Annotated[str | None, typer.Option("--label", help="Bundle snapshot set to use (default: after).")]
     = None,
     vxlan_port: Annotated[list[int] | None, typer.Option("--vxlan-port", help="Extra VXLAN UDP port.")] = None,
@@ -72,6 +72,10 @@ def explain(
     result = explain_inputs(inputs, ping=flow, config=config)
     if fmt == "json":
         sys.stdout.write(json.dumps(explanation_to_json(result), indent=2) + "\n")
+    elif fmt == "html":
+        from vxlan_inspect.render.explain_page import explanation_page
+
+        sys.stdout.write(explanation_page(result))
     elif fmt == "markdown":
         sys.stdout.write(format_markdown(result))
     elif fmt == "mermaid":
@@ -107,6 +111,10 @@ def _simulate(bundle: str | None, capture: list[str] | None, state: list[str] | 
     result = explain_simulated(tables, *flow, size=size, df=df, observed=observed)
     if fmt == "json":
         sys.stdout.write(json.dumps(simulation_to_json(result, observed), indent=2) + "\n")
+    elif fmt == "html":
+        from vxlan_inspect.render.explain_page import explanation_page
+
+        sys.stdout.write(explanation_page(result, title="vxlan-inspect explain --simulate (what-if)"))
     elif fmt == "markdown":
         sys.stdout.write(format_markdown(result))
     elif fmt == "mermaid":

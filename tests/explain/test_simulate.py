@@ -112,3 +112,15 @@ def test_only_the_senders_tables_stop_at_the_underlay(capsys: pytest.CaptureFixt
 def test_simulate_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(["explain", str(BUNDLES / "healthy-ping"), "--simulate", "192.168.10.2", "nope"], capsys)
     assert code == 1 and "not an IP address" in err and "Traceback" not in err
+
+
+def test_evidence_rows_from_json_dumps_are_iproute2_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """A link row from a JSON dump spells its vxlan part as words (was a Python dict: {'id': 256, ...})."""
+    snaps = BUNDLES / "healthy-ping" / "snapshots" / "after"
+    states = [f"--state=docker-2/overlay={snaps}/docker-2.overlay.{kind}.json" for kind in ("link", "fdb", "neigh")]
+    capture = f"--capture=docker-2/host/eth0={BUNDLES / 'healthy-ping' / 'captures' / 'docker-2.underlay.pcap'}"
+    data = explain_json([*states, capture], capsys)
+    texts = [e["text"] for t in data["traces"] for s in t["steps"] for e in s["evidence"] if e["kind"] == "row"]
+    links = [t for t in texts if t.startswith("ifindex") and "ifname vxlan0" in t]
+    assert links and all("{" not in t and "'" not in t for t in texts)
+    assert "vxlan id 256 srcport 0 0 dstport 4789" in links[0] and " proxy l2miss l3miss" in links[0]

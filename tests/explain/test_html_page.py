@@ -69,3 +69,13 @@ def test_chromium_renders_diagram_and_verdict(name: str, code: str, fails: int, 
 def test_simulated_page(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = _page("missing-fdb", capsys, tmp_path, "--simulate", "192.168.10.2", "192.168.10.100").read_text()
     assert "what-if" in text and 'data-code="missing-fdb"' in text and "would" in text
+
+
+def test_tree_is_not_cut_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format tree into a pipe keeps whole lines (rich cropped them at about 90 columns)."""
+    code, out, _ = run_cli(["explain", str(BUNDLES / "healthy-ping"), "--format", "tree"], capsys)
+    assert code == 0
+    assert "answered by the vxlan0 proxy from the PERMANENT neighbour entry (02:42:c0:a8:0a:64); nothing tunnelled" \
+        in out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) > 120 and not any(line.endswith(" ") for line in lines)

@@ -83,7 +83,9 @@ def explain(
     elif fmt == "tree":
         from rich.console import Console
 
-        Console(highlight=False, soft_wrap=True).print(render_tree(result))
+        # piped: rich would crop every line at its default width (80-90 columns); a pipe has no width
+        wide = None if sys.stdout.isatty() else 10_000
+        Console(highlight=False, soft_wrap=True, width=wide).print(render_tree(result))
     else:
         sys.stdout.write(format_text(result))
 

@@ -124,3 +124,11 @@ def test_evidence_rows_from_json_dumps_are_iproute2_words(capsys: pytest.Capture
     links = [t for t in texts if t.startswith("ifindex") and "ifname vxlan0" in t]
     assert links and all("{" not in t and "'" not in t for t in texts)
     assert "vxlan id 256 srcport 0 0 dstport 4789" in links[0] and " proxy l2miss l3miss" in links[0]
+
+
+@pytest.mark.parametrize("fmt", ["tree", "mermaid", "markdown", "html"])
+def test_simulate_in_every_format(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["explain", str(BUNDLES / "missing-fdb"), "--simulate", "192.168.10.2", "192.168.10.100",
+                              "--format", fmt], capsys)
+    assert code == 0, err
+    assert "missing-fdb" in out and "would" in out and "id None" not in out

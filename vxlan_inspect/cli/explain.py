@@ -117,6 +117,13 @@ def _simulate(bundle: str | None, capture: list[str] | None, state: list[str] | 
         from vxlan_inspect.render.explain_page import explanation_page
 
         sys.stdout.write(explanation_page(result, title="vxlan-inspect explain --simulate (what-if)"))
+    elif fmt == "tree":
+        from rich.console import Console
+
+        from vxlan_inspect.render.trace import render_tree
+
+        Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 10_000).print(
+            render_tree(result))
     elif fmt == "markdown":
         sys.stdout.write(format_markdown(result))
     elif fmt == "mermaid":

@@ -143,6 +143,8 @@ class Flow:
     def label(self) -> str:
         if self.kind == "arp":
             return f"arp who-has {self.dst} tell {self.src}"
+        if self.icmp_id is None:  # a what-if trace (explain --simulate): nothing was sent
+            return f"icmp echo {self.src} > {self.dst} (predicted)"
         return f"icmp echo {self.src} > {self.dst} id {self.icmp_id}"
 
 

@@ -119,7 +119,19 @@ EXPLAIN: dict[str, tuple[str, ...]] = {
     "duplicate-mac": (*_explicit("wrong-vtep", ("docker-2",)),
                       "--state", f"docker-3/overlay={B}/healthy-ping/snapshots/after/docker-2.overlay.fdb.txt"),
 }
+EXPLAIN["undetermined"] = ("--simulate", "192.168.10.2", "192.168.10.100",
+                           "--state", f"docker-2={B}/healthy-ping/snapshots/before/docker-2.snapshot.json")
 EXAMPLES.update({f"explain.{code}": cli("explain", *args) for code, args in EXPLAIN.items()})
+# What-if traces (docs/what-if.md): predictions from snapshots/before, beside the bundle's captures
+EXAMPLES.update({
+    "whatif.healthy": cli("explain", f"{B}/healthy-ping", "--simulate", "192.168.10.2", "192.168.10.100"),
+    "whatif.wrong-vtep": cli("explain", f"{B}/wrong-vtep", "--simulate", "192.168.10.2", "192.168.10.100"),
+    "whatif.mismatch": cli("explain", "--simulate", "192.168.10.2", "192.168.10.100",
+                           *(a for h in ("docker-1", "docker-2")
+                             for a in ("--state", f"{h}={B}/healthy-ping/snapshots/before/{h}.snapshot.json")),
+                           "--capture", f"docker-2/host/eth0={B}/wrong-vni/captures/docker-2.underlay.pcap",
+                           "--capture", f"docker-1/host/eth0={B}/wrong-vni/captures/docker-1.underlay.pcap"),
+})
 
 ENV = {"TZ": "UTC", "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 

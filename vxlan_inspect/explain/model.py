@@ -24,6 +24,7 @@ VERDICTS: dict[str, tuple[int, str]] = {
     "arp-flooded": (2, "overlay ARP crossed the tunnel (proxy off, learning, multicast or point-to-point mode)"),
     "control-plane-drift": (3, "Docker's records disagree with the kernel's FDB or neighbour table"),
     "duplicate-mac": (3, "one MAC address is claimed by two endpoints or points at two VTEPs"),
+    "undetermined": (4, "a what-if trace cannot say what would happen: the tables it needs are not in the inputs"),
     "no-reply": (5, "the request left but nothing came back; the inputs do not show where it was lost"),
     "missing-fdb": (8, "l2miss: the inner destination MAC has no FDB entry and there is no default entry"),
     "missing-neigh": (8, "l3miss: the vxlan proxy has no neighbour entry, so the ARP request was swallowed"),
@@ -142,6 +143,8 @@ class Flow:
     def label(self) -> str:
         if self.kind == "arp":
             return f"arp who-has {self.dst} tell {self.src}"
+        if self.icmp_id is None:  # a what-if trace (explain --simulate): nothing was sent
+            return f"icmp echo {self.src} > {self.dst} (predicted)"
         return f"icmp echo {self.src} > {self.dst} id {self.icmp_id}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from vxlan_inspect.explain.inputs import Inputs, StateSource
 from vxlan_inspect.explain.model import DeviceInfo, EndpointInfo, Evidence, HostInfo, TopologyInfo
@@ -56,11 +57,34 @@ def _line_of(raw: str, kind: str, entry: Entry) -> tuple[int, str]:
     return 0, ""
 
 
+#: JSON keys whose iproute2 text spelling differs
+_TEXT_KEYS = {"port": "dstport", "port_range": "srcport"}
+
+
+def _dict_text(value: dict[str, Any]) -> str:
+    """``{'id': 256, 'port': 4789, 'proxy': True, 'gbp': False}`` as ``id 256 dstport 4789 proxy``."""
+    words: list[str] = []
+    for key, item in value.items():
+        name = _TEXT_KEYS.get(key, key)
+        if item is True:
+            words.append(name)
+        elif item is False or item in (None, "", []):
+            continue
+        elif isinstance(item, dict):
+            words.append(f"{name} {' '.join(str(v) for v in item.values())}")
+        else:
+            words.append(f"{name} {' '.join(map(str, item)) if isinstance(item, list) else item}")
+    return " ".join(words)
+
+
 def _entry_text(entry: Entry) -> str:
     """An iproute2-like line for a row that came from JSON (``key value``, lists spelled out)."""
     parts: list[str] = []
     for key, value in entry_to_json(entry).items():
         if key == "linkinfo" or value in ([], "", None):
+            continue
+        if isinstance(value, dict):  # nested (the vxlan part of a link): iproute2's words, not a Python dict
+            parts.append(f"{key} {_dict_text(value)}".strip())
             continue
         value = " ".join(str(v) for v in value) if isinstance(value, list) else value
         parts.append(str(value) if key in ("mac", "dst", "state", "flags") and not isinstance(entry, Link)

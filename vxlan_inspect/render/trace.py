@@ -15,6 +15,8 @@ def _flow_line(t: Trace) -> str:
     f = t.flow
     if f.kind == "arp":
         return f"Flow: {f.label()} ({f.requests} request(s), {f.replies} reply(ies))"
+    if f.kind == "icmp-echo" and f.icmp_id is None and not f.requests:  # a what-if trace: nothing was sent
+        return f"Flow: icmp echo {f.src} > {f.dst} (predicted)"
     seqs = f" seq {f.first_seq}-{f.last_seq}" if f.first_seq is not None else ""
     return f"Flow: {f.label()} ({f.requests} request(s), {f.replies} reply(ies){seqs})"
 
@@ -118,16 +120,16 @@ def format_mermaid(x: Explanation) -> str:
                 actors.append(name)
         for a in actors:
             out.append(f"    participant {_actor(a)} as {a}")
-        prev = None
-        for n, s in enumerate(t.steps, start=1):
-            here = _actor(s.location.namespace or s.location.host or "unknown")
+        from vxlan_inspect.render.explain_page import arrows
+
+        for n, (s, (src, dst)) in enumerate(zip(t.steps, arrows(t), strict=True), start=1):
+            prev, here = (_actor(src) if src else None), _actor(dst)
             arrow = "-x" if s.status == "fail" else "--)" if s.status == "unknown" else "->>"
             text = f"{n}. {s.kind}: {s.summary}".replace(";", ",").replace("#", "no.")
             if prev is None or prev == here:
                 out.append(f"    Note over {here}: {text}")
             else:
                 out.append(f"    {prev}{arrow}{here}: {text}")
-            prev = here
         out.append(f"    Note over {_actor(actors[0]) if actors else 'unknown'}: verdict {t.verdict.code}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SENDER = """
 import socket, sys, time
+
+os.environ["TZ"] = "UTC"  # every run prints times: tcpdump and read at their best (no /etc/localtime per packet)
 rate, seconds = int(sys.argv[1]), float(sys.argv[2])
 total = int(rate * seconds)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -21,6 +21,9 @@ from vxlan_inspect.capture import open_capture, pcap
 from vxlan_inspect.filter import compile_filter
 from vxlan_inspect.read import ReadOptions, run_read
 
+os.environ["TZ"] = "UTC"  # every run prints times: tcpdump and read at their best (no /etc/localtime per packet)
+time.tzset()  # this process formats too
+
 CASES = [
     ("unfiltered", ""),
     ("select-all: vni 256", "vni 256"),

@@ -1,6 +1,12 @@
 """Benchmark: captures to tables, against tcpdump, a dpkt loop and tshark in the same run.
 
     python benchmarks/bench_frames.py [-n 1000000] [--repeat 3] [--skip-tshark]
+    python benchmarks/bench_frames.py --cold [-n 1000000] [--repeat 3]
+
+``--cold`` times ``read_packets`` in a fresh process (imports included) on the capture as
+pcap, pcapng and Linux cooked v2 (``-i any``), against ``tcpdump -n`` on the same file.
+Every run has ``TZ=UTC`` (tcpdump at its best: without TZ, glibc re-reads /etc/localtime
+for every packet).
 
 Generates the capture with gen_capture.py into /tmp (never committed), then
 prints the median wall time of each tool and the ratios to tcpdump's, the
@@ -23,7 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gen_capture import generate  # noqa: E402
+from gen_capture import generate, to_pcapng, to_sll2  # noqa: E402
+
+os.environ["TZ"] = "UTC"
 
 from vxlan_inspect.frames import read_packets  # noqa: E402
 
@@ -41,6 +49,33 @@ def _timed(fn) -> float:  # type: ignore[no-untyped-def]
 def _tcpdump(path: str) -> None:
     with open(os.devnull, "wb") as null:
         subprocess.run(["tcpdump", "-nr", path], stdout=null, stderr=null, check=True)
+
+
+def _cold(path: str) -> int:
+    """``read_packets`` in a new process, imports included; the table's row count."""
+    code = "import sys; from vxlan_inspect.frames import read_packets; print(len(read_packets(sys.argv[1])))"
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True).stdout
+    return int(out)
+
+
+def _cold_matrix(tmp: Path, base: Path, n: int, repeat: int) -> None:
+    """read_packets in a cold process against tcpdump -n, per format, interleaved."""
+    forms = {"pcap": base, "pcapng": tmp / "vxlan.pcapng", "sll2": tmp / "vxlan-sll2.pcap"}
+    to_pcapng(base, forms["pcapng"])
+    to_sll2(base, forms["sll2"])
+    print(f"{n} packets; read_packets in a new process vs tcpdump -n (TZ=UTC), medians of {repeat}")
+    for form, path in forms.items():
+        ours, theirs = [], []
+        rows = 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            _tcpdump(str(path))
+            theirs.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            rows = _cold(str(path))
+            ours.append(time.perf_counter() - t)
+        o, t2 = statistics.median(ours), statistics.median(theirs)
+        print(f"  {form:7s} read_packets {o:6.2f} s  tcpdump {t2:6.2f} s  {o / t2:5.2f}x  ({rows} rows)")
 
 
 def _tshark(path: str) -> None:
@@ -115,6 +150,7 @@ def main() -> int:
     ap.add_argument("--skip-tshark", action="store_true")
     ap.add_argument("--skip-dpkt", action="store_true")
     ap.add_argument("--only-parallel", action="store_true", help="just the 8-file parallel vs sequential part")
+    ap.add_argument("--cold", action="store_true", help="read_packets in a new process, per file format")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="vxlan-frames-bench-"))
     try:
@@ -122,6 +158,9 @@ def main() -> int:
         with open(path, "wb") as out:
             generate(args.n, out)
         n = args.n
+        if args.cold:
+            _cold_matrix(tmp, Path(path), n, args.repeat)
+            return 0
         if args.only_parallel:
             _parallel(tmp, n, args.repeat)
             return 0

@@ -1,6 +1,11 @@
 """Benchmark `vxlan-inspect read` against tcpdump, dpkt and scapy on the same capture.
 
     python benchmarks/bench_read.py [--packets 1000000] [--repeat 3] [--scapy-packets 20000]
+    python benchmarks/bench_read.py --matrix [--packets 1000000] [--repeat 1] [--options '-n -e' ...]
+
+Every run has ``TZ=UTC`` in its environment: without ``TZ``, glibc's ``localtime()`` looks at
+/etc/localtime for every packet and tcpdump runs 2-4x slower than it can, so that is the
+only fair anchor.
 
 Generates (once, cached in /tmp) the deterministic VXLAN capture of
 ``benchmarks/gen_capture.py``, then in the same run, ``--repeat`` times each:
@@ -32,7 +37,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gen_capture import generate  # noqa: E402
+from gen_capture import generate, to_pcapng, to_sll2  # noqa: E402
+
+os.environ["TZ"] = "UTC"  # tcpdump at its best (see above); every child inherits it
+
+#: The display options of ``--matrix``: each alone (with -n), the -t family, and the usual mixes.
+MATRIX_OPTIONS = [
+    "-n", "-n -e", "-n -v", "-n -vv", "-n -vvv", "-n -q", "-n -x", "-n -xx", "-n -X", "-n -XX", "-n -A",
+    "-n -#", "-n -t", "-n -tt", "-n -ttt", "-n -tttt", "-n -ttttt", "-nne", "-nnev", "-nnvv", "-n -vvX",
+]
 
 
 def ensure_capture(count: int) -> Path:
@@ -60,6 +73,67 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 print(time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 """
+
+
+def ensure_format(count: int, form: str) -> Path:
+    """The benchmark capture as ``pcap``, ``pcapng`` or ``sll2`` (Linux cooked v2, as ``-i any`` writes)."""
+    base = ensure_capture(count)
+    if form == "pcap":
+        return base
+    path = Path(f"/tmp/vxlan-inspect-bench-{count}.{form}")
+    if not path.exists() or path.stat().st_size == 0:
+        tmp = path.with_suffix(".tmp")
+        (to_pcapng if form == "pcapng" else to_sll2)(base, tmp)
+        tmp.rename(path)
+    return path
+
+
+def same_output(opts: list[str], path: Path) -> bool:
+    """True when ``read`` prints exactly what tcpdump prints (``cmp`` of the two outputs)."""
+    ours = Path("/tmp/vxlan-inspect-bench.ours")
+    theirs = Path("/tmp/vxlan-inspect-bench.tcpdump")
+    with open(ours, "wb") as a, open(theirs, "wb") as b:
+        subprocess.run([sys.executable, "-m", "vxlan_inspect", "read", *opts, "-r", str(path)], stdout=a,
+                       stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(["tcpdump", *opts, "-r", str(path)], stdout=b, stderr=subprocess.DEVNULL, check=True)
+    same = subprocess.run(["cmp", "-s", str(ours), str(theirs)]).returncode == 0
+    ours.unlink()
+    theirs.unlink()
+    return same
+
+
+def matrix(args: argparse.Namespace) -> int:
+    """``read``/``tcpdump`` wall-time ratios for each option x format, outputs compared, RSS growth."""
+    options = args.options or MATRIX_OPTIONS
+    forms = ("pcap", "pcapng", "sll2")
+    paths = {f: ensure_format(args.packets, f) for f in forms}
+    small = {f: ensure_format(10_000, f) for f in forms}
+    print(f"{args.packets} packets per file; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+          f"TZ={os.environ['TZ']}; medians of {args.repeat}")
+    print(f"{'options':12s} {'format':7s} {'tcpdump s':>9s} {'read s':>7s} {'ratio':>6s} {'same':>5s} "
+          f"{'RSS 10k':>8s} {'RSS big':>8s} {'growth':>7s}")
+    worst = 0.0
+    all_same = True
+    for opt in options:
+        words = opt.split()
+        for form in forms:
+            path = paths[form]
+            same = same_output(words, path)
+            theirs, ours = [], []
+            rss_big = 0
+            for _ in range(args.repeat):  # interleaved, so both see the same machine
+                theirs.append(run(["tcpdump", *words, "-r", str(path)])[0])
+                wall, rss = run([sys.executable, "-m", "vxlan_inspect", "read", *words, "-r", str(path)])
+                ours.append(wall)
+                rss_big = max(rss_big, rss)
+            _w, rss_small = run([sys.executable, "-m", "vxlan_inspect", "read", *words, "-r", str(small[form])])
+            t, o = statistics.median(theirs), statistics.median(ours)
+            worst = max(worst, o / t)
+            all_same = all_same and same
+            print(f"{opt:12s} {form:7s} {t:9.2f} {o:7.2f} {o / t:6.2f} {'yes' if same else 'NO':>5s} "
+                  f"{rss_small / 1024:7.0f}M {rss_big / 1024:7.0f}M {(rss_big - rss_small) / 1024:6.0f}M", flush=True)
+    print(f"\nworst ratio {worst:.2f}; outputs identical in every cell: {all_same}")
+    return 0 if all_same else 1
 
 
 def run(argv: list[str]) -> tuple[float, int]:
@@ -136,7 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--scapy-packets", type=int, default=20_000)
     ap.add_argument("--skip-check", action="store_true", help="do not compare the full outputs first")
+    ap.add_argument("--matrix", action="store_true", help="every display option x pcap/pcapng/SLL2")
+    ap.add_argument("--options", action="append", help="with --matrix: only these option strings")
     args = ap.parse_args(argv)
+    if args.matrix:
+        if "--repeat" not in (argv if argv is not None else sys.argv):
+            args.repeat = 1
+        return matrix(args)
 
     big = ensure_capture(args.packets)
     small = ensure_capture(10_000)

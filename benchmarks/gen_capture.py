@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import struct
 import sys
+from pathlib import Path
 
 
 def _csum(data: bytes) -> int:
@@ -83,6 +84,43 @@ def generate(count: int, out) -> None:  # type: ignore[no-untyped-def]
         ts += 137 + (i * 7919) % 500
         out.write(rec.pack(ts // 1_000_000, ts % 1_000_000, len(frame), len(frame)))
         out.write(frame)
+
+
+def _records(path: Path):  # type: ignore[no-untyped-def]
+    """(seconds, microseconds, caplen, wirelen, data) of a little-endian microsecond pcap."""
+    with open(path, "rb") as fh:
+        fh.read(24)
+        hdr = struct.Struct("<IIII")
+        while True:
+            head = fh.read(16)
+            if len(head) < 16:
+                return
+            sec, usec, caplen, wirelen = hdr.unpack(head)
+            yield sec, usec, caplen, wirelen, fh.read(caplen)
+
+
+def to_pcapng(src: Path, dst: Path) -> None:
+    """The same records as a pcapng: one section, one Ethernet interface (microseconds), EPBs."""
+    with open(dst, "wb") as out:
+        out.write(struct.pack("<IIIHHqI", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1, 28))
+        out.write(struct.pack("<IIHHII", 1, 20, 1, 0, 262144, 20))
+        for sec, usec, caplen, wirelen, data in _records(src):
+            ts = sec * 1_000_000 + usec
+            pad = -caplen % 4
+            total = 32 + caplen + pad
+            out.write(struct.pack("<IIIIIII", 6, total, 0, ts >> 32, ts & 0xFFFFFFFF, caplen, wirelen))
+            out.write(data + b"\0" * pad + struct.pack("<I", total))
+
+
+def to_sll2(src: Path, dst: Path, ifindex: int = 1) -> None:
+    """The same packets as a Linux cooked v2 (``-i any``) pcap: the Ethernet header becomes SLL2's."""
+    rec = struct.Struct("<IIII")
+    with open(dst, "wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 276))
+        for sec, usec, caplen, wirelen, data in _records(src):
+            sll2 = data[12:14] + b"\0\0" + struct.pack(">IHBB", ifindex, 1, 4, 6) + data[6:12] + b"\0\0"
+            out.write(rec.pack(sec, usec, caplen + 6, wirelen + 6))
+            out.write(sll2 + data[14:])
 
 
 def main(argv: list[str] | None = None) -> int:

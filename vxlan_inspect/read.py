@@ -9,15 +9,17 @@ import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from vxlan_inspect.capture import open_capture, pcap
-from vxlan_inspect.capture.pcap import write_header, write_record
+from vxlan_inspect.capture.pcap import regular_file, write_header, write_record
 from vxlan_inspect.capture.record import Record, linktype_label
-from vxlan_inspect.errors import InputError, UsageError
-from vxlan_inspect.filter import Filter, compile_filter
-from vxlan_inspect.filter.block import RecordKeeper, record_keeper
+from vxlan_inspect.errors import CaptureTruncatedError, InputError, UsageError
 from vxlan_inspect.render.tcpdump import Options, PacketFormatter
+
+if TYPE_CHECKING:  # the filter package loads only when there is a filter (start-up time)
+    from vxlan_inspect.filter import Filter
+    from vxlan_inspect.filter.block import RecordKeeper
 
 DEFAULT_VXLAN_PORTS = frozenset({4789, 8472})
 #: Files smaller than this are formatted in-process (a worker pool costs ~50 ms to start).
@@ -36,6 +38,8 @@ class ReadOptions:
     display: Options = field(default_factory=Options)
     help: bool = False
     jobs: int | None = None
+    #: ``-l``: flush after each packet's text, so a pipe reader sees it at once (like tcpdump's -l).
+    line_buffered: bool = False
     #: A filter for the Python API: text or a compiled Filter (else ``expression`` is used).
     filter: Filter | str | None = None
 
@@ -50,6 +54,8 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
     err = err or sys.stderr
     flt = _compile(opts)
     assert opts.file is not None
+    if opts.write not in (None, "-") and os.path.isdir(opts.write):  # before the capture is opened
+        raise InputError(f"{opts.write}: is a directory", hint="-w takes the name of the pcap file to write")
     opts.display.vxlan_ports = frozenset(opts.vxlan_ports)
     cap = open_capture(opts.file)
     with cap:
@@ -64,8 +70,20 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
         fmt = PacketFormatter(opts.display)
         if info.format == "pcap":
             return _print_pcap_blocks(cap, fmt, opts, out, flt)
+        streaming = opts.line_buffered and not regular_file(cap._stream)
         if opts.count is None:
-            return _print_repacked(cap, fmt, out, flt)
+            if not streaming and (flt is None or _filter_is_local(opts)) and opts.display.tflag not in (3, 5):
+                try:
+                    size: int | None = os.fstat(cap._stream.fileno()).st_size
+                except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+                    size = None
+                jobs = _jobs(opts, size)
+                if jobs > 1 and regular_file(cap._stream):
+                    fd = _direct_output_fd(out)
+                    if fd is not None:
+                        return _print_pcapng_direct(cap, fmt, jobs, fd, flt)
+                    return _print_pcapng_parallel(cap, fmt, jobs, out, flt)
+            return _print_repacked(cap, fmt, out, flt, 1 if streaming else _REPACK_RECORDS)
         fmt_one = fmt.format
         limit = opts.count
         lines: list[str] = []
@@ -77,10 +95,12 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
                     continue
                 lines.append(fmt_one(n + 1, rec.ts_ns, rec.linktype, rec.caplen, rec.wirelen, rec.data))
                 n += 1
-                if len(lines) >= 2048:
+                if len(lines) >= 2048 or opts.line_buffered:
                     lines.append("")
                     write("\n".join(lines))
                     lines.clear()
+                    if opts.line_buffered:
+                        out.flush()
                 if limit is not None and n >= limit:
                     break
         finally:
@@ -94,10 +114,14 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
 def _compile(opts: ReadOptions) -> Filter | None:
     """The filter to apply: ``opts.filter`` (text or compiled) or the trailing expression words."""
     flt = opts.filter
-    if isinstance(flt, Filter):
-        return flt
+    if flt is not None and not isinstance(flt, str):
+        return flt  # a compiled Filter
     text = flt if flt is not None else " ".join(opts.expression)
-    return compile_filter(text, opts.vxlan_ports) if text.strip() else None
+    if not text.strip():
+        return None
+    from vxlan_inspect.filter import compile_filter
+
+    return compile_filter(text, opts.vxlan_ports)
 
 
 def _filter_blocks(
@@ -130,9 +154,11 @@ def _first_records(data: bytes, count: int, order: str) -> bytes:
 
 _NS_RECORD = struct.Struct("<IIII")
 _REPACK_RECORDS = 4096
+#: Packets per run handed to a worker by the parallel pcapng path.
+_PCAPNG_RUN_RECORDS = 4096
 
 
-def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore[no-untyped-def]
+def _repacked(cap, run_records: int = _REPACK_RECORDS) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore[no-untyped-def]
     """Records of any reader (pcapng) as runs of classic nanosecond pcap records of one link type.
 
     Yields ``(data, count, linktype)``, or a lone :class:`Record` whose time a classic pcap
@@ -145,7 +171,7 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
     pack = _NS_RECORD.pack
     try:
         for rec in cap:
-            if (rec.linktype != linktype or count >= _REPACK_RECORDS) and count:
+            if rec.linktype != linktype and count:
                 yield b"".join(parts), count, linktype
                 parts.clear()
                 count = 0
@@ -161,6 +187,10 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
             parts.append(pack(sec, nsec, rec.caplen, rec.wirelen))
             parts.append(rec.data)
             count += 1
+            if count >= run_records:  # a full run goes now, not when the next record arrives
+                yield b"".join(parts), count, linktype
+                parts.clear()
+                count = 0
     except BaseException:
         if count:
             yield b"".join(parts), count, linktype
@@ -169,12 +199,19 @@ def _repacked(cap) -> Iterator[tuple[bytes, int, int] | Record]:  # type: ignore
         yield b"".join(parts), count, linktype
 
 
-def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) -> int:  # type: ignore[no-untyped-def]
-    """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file."""
+def _print_repacked(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None, run_records: int = 4096
+) -> int:
+    """pcapng: runs of records repacked as classic pcap, formatted a block at a time like a pcap file.
+
+    ``run_records`` 1 (``-l`` on a stream) prints and flushes each record as it arrives.
+    """
     n = 0
     keepers: dict[int, RecordKeeper] = {}
+    if flt is not None:
+        from vxlan_inspect.filter.block import record_keeper
     try:
-        for run in _repacked(cap):
+        for run in _repacked(cap, run_records):
             if isinstance(run, Record):
                 if flt is None or flt.match_record(run.data, run.linktype, run.wirelen):
                     out.write(fmt.format(n + 1, run.ts_ns, run.linktype, run.caplen, run.wirelen, run.data) + "\n")
@@ -186,19 +223,259 @@ def _print_repacked(cap, fmt: PacketFormatter, out: TextIO, flt: Filter | None) 
                 keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
             out.write(fmt.format_block(data, count, n + 1, "<", True, linktype, keep=keep))
             n += fmt.kept
+            if run_records == 1:
+                out.flush()
     finally:
         out.flush()
     return n
 
 
-def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]
-    assert opts.write is not None
+def _print_pcapng_parallel(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, jobs: int, out: TextIO, flt: Filter | None
+) -> int:
+    """pcapng on disk, big: this process frames runs of whole blocks; workers parse and format them.
+
+    The text is written here, in order, a bounded window of runs in flight. A run in which
+    a worker met TCP acknowledgements (relative sequence numbers need every earlier packet)
+    is formatted again here, and so is everything after it, as in the pcap path. The first
+    irregular block ends the parallel part: everything from it on is read here, record by
+    record, which prints every complete record and raises the record reader's own error.
+    """
+    import multiprocessing
+
+    from vxlan_inspect.capture import pcapng
+
+    mp = multiprocessing.get_context("fork")
     n = 0
-    linktype = cap.info.linktype
+    write = out.write
+    taken_over = False
+    keepers: dict[int, RecordKeeper] = {}
+    pending: collections.deque[tuple[object, tuple[bytes, bytes, int, int]]] = collections.deque()
+
+    def here(run: tuple[bytes, bytes, int, int]) -> int:
+        text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, *run[:4])
+        write(text)
+        return kept
+
+    def settle(limit: int) -> None:
+        nonlocal n, taken_over
+        while len(pending) > limit:
+            result, run = pending.popleft()
+            if taken_over:
+                n += here(run)
+                continue
+            text, kept, acks = result.get()  # type: ignore[attr-defined]
+            if acks:
+                taken_over = True
+                n += here(run)
+                continue
+            write(text)
+            n += kept
+
     try:
-        fh = sys.stdout.buffer if opts.write == "-" else open(opts.write, "wb")  # noqa: SIM115
+        with mp.Pool(jobs, initializer=_worker_init, initargs=(fmt.opts, flt)) as pool:
+            for item in pcapng.iter_runs(cap._stream, cap._head, _PCAPNG_RUN_RECORDS):
+                if len(item) == 3:  # an irregular block: the rest is read here
+                    settle(0)
+                    context, offset, first_index = item
+                    cap._stream.seek(offset)
+                    rest = pcapng.iter_records(cap._stream, context, first_index)
+                    n += _print_runs(fmt, flt, keepers, _repacked(rest), first_index, write)
+                    break
+                if taken_over:
+                    settle(0)
+                    n += here(item[:4])
+                    continue
+                run = item[:4]
+                pending.append((pool.apply_async(_worker_pcapng, run), run))
+                settle(2 * jobs)
+            settle(0)
+    finally:
+        out.flush()
+    return n
+
+
+def _print_pcapng_direct(  # type: ignore[no-untyped-def]
+    cap, fmt: PacketFormatter, jobs: int, fd: int, flt: Filter | None
+) -> int:
+    """pcapng on disk to a file descriptor: workers read their run from the file and write its text in turn.
+
+    As :func:`_print_parallel_direct` does for pcap: this process only walks block headers,
+    so neither packets nor text travel between processes. A run with TCP acknowledgements
+    and every run after it are formatted here; so is the rest of a file from its first
+    irregular block, after everything before it.
+    """
+    import multiprocessing
+
+    from vxlan_inspect.capture import pcapng
+
+    mp = multiprocessing.get_context("fork")
+    turn = mp.Value("q", 0, lock=False)
+    cond = mp.Condition()
+    n = 0
+    keepers: dict[int, RecordKeeper] = {}
+    pending: collections.deque[tuple[object, tuple[bytes, int, int, int, int]]] = collections.deque()
+    taken_over: list[tuple[bytes, int, int, int, int]] = []
+    tail: tuple[bytes, int, int] | None = None
+
+    def settle(limit: int) -> None:
+        nonlocal n
+        while pending and len(pending) > limit and not taken_over:
+            result, meta = pending.popleft()
+            kept = result.get()  # type: ignore[attr-defined]
+            if kept >= 0:
+                n += kept
+            else:
+                taken_over.append(meta)
+                taken_over.extend(m for _r, m in pending)
+                pending.clear()
+
+    pool = mp.Pool(jobs, initializer=_direct_init, initargs=(fmt.opts, cap.name, fd, turn, cond, flt))
+    try:
+        for block_no, item in enumerate(pcapng.iter_runs(cap._stream, cap._head, _PCAPNG_RUN_RECORDS)):
+            if len(item) == 3:
+                tail = item
+                break
+            context, data, first_index, count, offset = item
+            meta = (context, offset, len(data), first_index, count)
+            if taken_over:
+                taken_over.append(meta)
+                continue
+            pending.append((pool.apply_async(_direct_format_pcapng, (block_no, *meta)), meta))
+            settle(2 * jobs)
+        settle(0)
+    finally:
+        pool.terminate()
+        pool.join()
+    with open(cap.name, "rb") as fh:
+        for context, offset, nbytes, first_index, count in taken_over:
+            fh.seek(offset)
+            text, kept, _acks = _format_pcapng_run(fmt, flt, keepers, context, fh.read(nbytes), first_index, count)
+            _write_all(fd, text.encode("utf-8", "surrogateescape"))
+            n += kept
+    if tail is not None:
+        context, offset, first_index = tail
+        cap._stream.seek(offset)
+        parts: list[str] = []
+        try:
+            n += _print_runs(fmt, flt, keepers, _repacked(pcapng.iter_records(cap._stream, context, first_index)),
+                             first_index, parts.append)
+        finally:
+            _write_all(fd, "".join(parts).encode("utf-8", "surrogateescape"))
+    return n
+
+
+def _direct_format_pcapng(
+    block_no: int, context: bytes, offset: int, nbytes: int, first_index: int, count: int
+) -> int:
+    """A pcapng run for :func:`_print_pcapng_direct`: read, format, write in turn; -1 (nothing) on TCP."""
+    fmt = _DIRECT["fmt"]
+    assert isinstance(fmt, PacketFormatter)
+    fmt.ctx.tcp_seq.clear()
+    data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
+    flt = _DIRECT["filter"]
+    text, kept, acks = _format_pcapng_run(fmt, flt, {}, context, data, first_index, count)  # type: ignore[arg-type]
+    if acks:
+        return -1
+    _write_in_turn(block_no, text.encode("utf-8", "surrogateescape"))
+    return kept
+
+
+def _print_runs(  # type: ignore[no-untyped-def]
+    fmt: PacketFormatter, flt: Filter | None, keepers: dict[int, RecordKeeper], runs, index: int, write
+) -> int:
+    """Write the items of :func:`_repacked` (runs of repacked records, lone records); return how many printed.
+
+    ``index`` is the number of the first record (``-#``; only unfiltered output comes here numbered).
+    """
+    n = 0
+    for run in runs:
+        if isinstance(run, Record):
+            if flt is None or flt.match_record(run.data, run.linktype, run.wirelen):
+                write(fmt.format(index, run.ts_ns, run.linktype, run.caplen, run.wirelen, run.data) + "\n")
+                n += 1
+            index += 1
+            continue
+        data, count, linktype = run
+        keep = None
+        if flt is not None:
+            from vxlan_inspect.filter.block import record_keeper
+
+            keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
+        write(fmt.format_block(data, count, index, "<", True, linktype, keep=keep))
+        n += fmt.kept
+        index += count
+    return n
+
+
+def _format_pcapng_run(
+    fmt: PacketFormatter, flt: Filter | None, keepers: dict[int, RecordKeeper],
+    context: bytes, data: bytes, first_index: int, count: int,
+) -> tuple[str, int, int]:
+    """Parse and format one run of :func:`~vxlan_inspect.capture.pcapng.iter_runs`: (text, printed, TCP acks)."""
+    from vxlan_inspect.capture import pcapng
+
+    fmt.ctx.tcp_acks = 0
+    plain = pcapng.repack_run(context, data)
+    if plain is not None and plain[1] == count:
+        records_data, count, linktype = plain
+        keep = None
+        if flt is not None:
+            from vxlan_inspect.filter.block import record_keeper
+
+            keep = keepers.get(linktype) or keepers.setdefault(linktype, record_keeper(flt, linktype))
+        text = fmt.format_block(records_data, count, first_index, "<", True, linktype, keep=keep)
+        return text, fmt.kept, fmt.ctx.tcp_acks
+    stream = io.BytesIO(context + data)
+    records = pcapng.iter_records(stream, stream.read(12), first_index)
+    parts: list[str] = []
+    kept = _print_runs(fmt, flt, keepers, _repacked(records), first_index, parts.append)
+    return "".join(parts), kept, fmt.ctx.tcp_acks
+
+
+def _worker_pcapng(context: bytes, data: bytes, first_index: int, count: int) -> tuple[str, int, int]:
+    fmt = _WORKER["fmt"]
+    fmt.ctx.tcp_seq.clear()
+    return _format_pcapng_run(fmt, _WORKER_FILTER.get("filter"), {}, context, data, first_index, count)
+
+
+def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # type: ignore[no-untyped-def]
+    """``-w FILE``: the selected records as a classic pcap.
+
+    The file is written under a temporary name beside it and renamed when done, so a
+    failed write leaves nothing behind (and an existing FILE untouched). A capture cut
+    short is not a failed write: the records complete before the cut are all in FILE,
+    a valid pcap, and then the cut is reported (exit 3).
+    """
+    assert opts.write is not None
+    if opts.write == "-":
+        return _write_records(cap, opts, flt, sys.stdout.buffer)
+    target = os.path.abspath(opts.write)
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}.partial")
+    try:
+        fh = open(tmp, "xb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputError(f"{opts.write}: cannot write ({exc.strerror})") from exc
+    keep = False
+    try:
+        try:
+            n = _write_records(cap, opts, flt, fh)
+        except CaptureTruncatedError:
+            keep = True
+            raise
+        keep = True
+        return n
+    finally:
+        fh.close()
+        if keep:
+            os.replace(tmp, target)
+        else:
+            os.unlink(tmp)
+
+
+def _write_records(cap, opts: ReadOptions, flt: Filter | None, fh) -> int:  # type: ignore[no-untyped-def]
+    n = 0
+    linktype = cap.info.linktype
     try:
         header_written = False
         for rec in cap:
@@ -219,10 +496,12 @@ def _write_pcap(cap, opts: ReadOptions, flt: Filter | None = None) -> int:  # ty
                 break
         if not header_written:
             write_header(fh, max(linktype, 1), 262144, opts.display.nano)
+    except CaptureTruncatedError:
+        if not header_written:
+            write_header(fh, max(linktype, 1), 262144, opts.display.nano)
+        raise
     finally:
         fh.flush()
-        if fh is not sys.stdout.buffer:
-            fh.close()
     return n
 
 
@@ -270,18 +549,25 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         if jobs > 1 and direct_fd is not None:
             return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd, worker_filter)
         if jobs <= 1 and worker_filter is not None:  # one process: filter while formatting, one pass
+            from vxlan_inspect.filter.block import record_keeper
+
             keep = record_keeper(worker_filter, info.linktype)
             for block in blocks:
                 write(fmt.format_block(block.data, block.count, block.first_index, *args, keep=keep,
                                        offsets=block.positions))
                 n += fmt.kept
+                if opts.line_buffered:
+                    out.flush()
             return n
         if worker_filter is not None:  # not direct after all: filter here, in order
             blocks = _filter_blocks(blocks, worker_filter, order, info.nanosecond, info.linktype, opts.count)
         if jobs <= 1:
+            flush = out.flush if opts.line_buffered else None
             for block in blocks:
                 write(fmt.format_block(block.data, block.count, block.first_index, *args))
                 n += block.count
+                if flush is not None:
+                    flush()
             return n
         import multiprocessing
 
@@ -428,11 +714,21 @@ def _direct_format(
     fmt.ctx.tcp_seq.clear()
     data = os.pread(_DIRECT["input"], nbytes, offset)  # type: ignore[arg-type]
     flt = _DIRECT["filter"]
-    keep = record_keeper(flt, args[2]) if isinstance(flt, Filter) else None
+    keep = None
+    if flt is not None:
+        from vxlan_inspect.filter.block import record_keeper
+
+        keep = record_keeper(flt, args[2])  # type: ignore[arg-type]
     text = fmt.format_block(data, count, first_index, *args, keep=keep).encode("utf-8", "surrogateescape")
     count = fmt.kept
     if fmt.ctx.tcp_acks:
         return -1
+    _write_in_turn(block_no, text)
+    return count
+
+
+def _write_in_turn(block_no: int, text: bytes) -> None:
+    """Wait until the blocks before ``block_no`` are written, write ``text``, pass the turn on."""
     cond, turn = _DIRECT["cond"], _DIRECT["turn"]
     with cond:  # type: ignore[attr-defined]
         while turn.value != block_no:  # type: ignore[attr-defined]
@@ -440,7 +736,6 @@ def _direct_format(
         _write_all(_DIRECT["out"], text)  # type: ignore[arg-type]
         turn.value += 1  # type: ignore[attr-defined]
         cond.notify_all()  # type: ignore[attr-defined]
-    return count
 
 
 def _first_ts(block: pcap.Block, order: str, nano_file: bool) -> int:
@@ -461,8 +756,12 @@ def _format_in_main(
 _WORKER: dict[str, PacketFormatter] = {}
 
 
-def _worker_init(display: Options) -> None:
+_WORKER_FILTER: dict[str, Filter | None] = {}
+
+
+def _worker_init(display: Options, flt: Filter | None = None) -> None:
     _WORKER["fmt"] = PacketFormatter(display)
+    _WORKER_FILTER["filter"] = flt
 
 
 def _worker_format(

@@ -6,7 +6,10 @@
 ...         print(record.index, record.linktype, record.caplen)
 """
 
-from vxlan_inspect.capture.live import CaptureStats, LiveCapture, live, open_live
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from vxlan_inspect.capture.reader import Capture, capture_from_bytes, open_capture, read_capture
 from vxlan_inspect.capture.record import (
     LINKTYPE_ETHERNET,
@@ -43,3 +46,17 @@ __all__ = [
     "open_live",
     "read_capture",
 ]
+
+if TYPE_CHECKING:
+    from vxlan_inspect.capture.live import CaptureStats, LiveCapture, live, open_live
+
+_LIVE = ("CaptureStats", "LiveCapture", "live", "open_live")
+
+
+def __getattr__(name: str) -> Any:
+    """Live capture loads on first use: reading a file needs none of it (start-up time)."""
+    if name in _LIVE:
+        import importlib
+
+        return getattr(importlib.import_module("vxlan_inspect.capture.live"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,6 +21,9 @@ caplen bytes of data.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import struct
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -168,6 +171,19 @@ class Block:
         self.positions = positions
 
 
+def regular_file(stream: BinaryIO) -> bool:
+    """True for a file on disk; False for a pipe, socket or terminal (a stream fed as it goes).
+
+    A block from a stream fed as it goes is what one ``read1`` returns, so each
+    record is handed on as soon as it has arrived (``tail -f`` or a live
+    ``tcpdump -w -`` into ``read -r -``), not when a whole block has filled.
+    """
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return True  # an in-memory stream: it has every byte already
+
+
 def iter_blocks(
     stream: BinaryIO, head: bytes, block_size: int = 1 << 22, limit: int | None = None, positions: bool = False
 ) -> Iterator[Block]:
@@ -190,8 +206,9 @@ def iter_blocks(
     carry = b""
     eof = False
     remaining = limit
+    read = stream.read if regular_file(stream) else getattr(stream, "read1", stream.read)
     while not eof:
-        more = stream.read(block_size)
+        more = read(block_size)
         if not more:
             eof = True
             buf = carry

@@ -289,3 +289,149 @@ def frame_simple(buf: bytes | bytearray, end: int) -> tuple[str, list[Interface]
             return None
         pos += total
     return order, interfaces, positions, ids
+
+
+def iter_runs(
+    stream: BinaryIO, head: bytes, run_records: int = 4096, read_size: int = 1 << 22
+) -> Iterator[tuple[bytes, bytes, int, int, int] | tuple[bytes, int, int]]:
+    """Frame a pcapng file on disk into runs of whole blocks, for worker processes.
+
+    Only block headers and trailers are looked at. Yields ``(context, data, first_index,
+    count, offset)``: ``data`` holds whole blocks with ``count`` packets, the first numbered
+    ``first_index``, read from file offset ``offset``; ``context`` is the section header
+    and interface blocks they refer to (feed ``context + data`` to :func:`iter_records`). At the first block that is not
+    plainly whole and regular (cut short, a bad length or trailer, a section of the other
+    byte order), it yields ``(context, offset, first_index)`` and stops: the caller reads
+    from that file offset on with :func:`iter_records`, which prints every complete
+    record and raises its usual error. ``head`` is what was read from offset 0.
+    """
+    order = section_order(head)
+    word2 = struct.Struct(order + "II").unpack_from
+    word = struct.Struct(order + "I").unpack_from
+    buf = head
+    base = 0  # the file offset of buf[0]
+    pos = 0
+    run_start = 0
+    count = 0
+    index = 1
+    context = b""
+    eof = False
+    while True:
+        if pos + 12 > len(buf) and not eof:
+            more = stream.read(read_size)
+            eof = not more
+            if more:
+                buf = buf[run_start:] + more
+                base += run_start
+                pos -= run_start
+                run_start = 0
+                continue
+        if pos + 12 > len(buf):
+            break
+        btype, total = word2(buf, pos)
+        if total < 12 or total % 4 or total > MAX_BLOCK:
+            break
+        if pos + total > len(buf):
+            if eof:
+                break
+            more = stream.read(max(read_size, total))
+            eof = not more
+            buf = buf[run_start:] + more
+            base += run_start
+            pos -= run_start
+            run_start = 0
+            continue
+        if word(buf, pos + total - 4)[0] != total:
+            break
+        if btype in (SHB, IDB):
+            if btype == SHB and (total < 28 or section_order(buf[pos : pos + 12]) != order):
+                break
+            if count:
+                yield context, buf[run_start:pos], index, count, base + run_start
+                index += count
+                count = 0
+            context = (context if btype == IDB else b"") + buf[pos : pos + total]
+            pos += total
+            run_start = pos
+            continue
+        if btype == EPB:
+            # The common case, a stretch of packet blocks, in a tighter loop; anything else
+            # goes back to the loop above, which looks at that block again.
+            end = len(buf)
+            while True:
+                count += 1
+                pos += total
+                if count >= run_records or pos + 12 > end:
+                    break
+                btype, total = word2(buf, pos)
+                if (btype != EPB or total < 12 or total % 4 or total > MAX_BLOCK or pos + total > end
+                        or word(buf, pos + total - 4)[0] != total):
+                    break
+        else:
+            if btype in (SPB, OPB):
+                count += 1
+            pos += total
+        if count >= run_records:
+            yield context, buf[run_start:pos], index, count, base + run_start
+            index += count
+            count = 0
+            run_start = pos
+    if count:
+        yield context, buf[run_start:pos], index, count, base + run_start
+        index += count
+    if pos < len(buf) or not eof:
+        yield context, base + pos, index
+
+
+_NS_RECORD = struct.Struct("<IIII")
+
+
+def repack_run(context: bytes, data: bytes) -> tuple[bytes, int, int] | None:
+    """A run of :func:`iter_runs` as classic nanosecond pcap records (little-endian), in one pass.
+
+    Returns ``(records, count, linktype)``, or None when the run is not plain: a packet
+    block other than an EPB, interfaces of different link types, a time a classic pcap
+    cannot hold, anything :func:`iter_records` would complain about. The caller then
+    takes the record reader, which gives the same packets (and its errors).
+    """
+    order = section_order(context[:12])
+    word2 = struct.Struct(order + "II").unpack_from
+    epb = struct.Struct(order + "IIIII").unpack_from
+    interfaces: list[Interface] = []
+    pos = 0
+    while pos < len(context):
+        btype, total = word2(context, pos)
+        if btype == IDB:
+            try:
+                interfaces.append(_interface(context[pos + 8 : pos + total - 4], order))
+            except CaptureTruncatedError:
+                return None
+        pos += total
+    if not interfaces or len({i.linktype for i in interfaces}) != 1:
+        return None
+    scales = [(i.units_per_sec, i.offset_sec) for i in interfaces]
+    nifaces = len(interfaces)
+    pack = _NS_RECORD.pack
+    parts: list[bytes] = []
+    append = parts.append
+    count = 0
+    pos = 0
+    end = len(data)
+    while pos < end:
+        btype, total = word2(data, pos)
+        if btype == EPB:
+            iface, ts_hi, ts_lo, caplen, wirelen = epb(data, pos + 8)
+            if iface >= nifaces or caplen > total - 32 or caplen > MAXIMUM_SNAPLEN:
+                return None
+            ups, offset = scales[iface]
+            sec, frac = divmod((ts_hi << 32) | ts_lo, ups)
+            sec += offset
+            if not 0 <= sec <= 0xFFFFFFFF:
+                return None
+            append(pack(sec, frac * 1_000_000_000 // ups, caplen, wirelen))
+            append(data[pos + 28 : pos + 28 + caplen])
+            count += 1
+        elif btype in (SPB, OPB, SHB, IDB):
+            return None
+        pos += total
+    return b"".join(parts), count, interfaces[0].linktype

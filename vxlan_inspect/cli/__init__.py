@@ -1,8 +1,10 @@
-"""The command-line interface: a thin typer app.
+"""The command-line interface.
 
-Each sub-command lives in its own module and is added here explicitly. The outer
-:func:`main` maps :class:`~vxlan_inspect.errors.VxlanInspectError` to its exit
-code and a one-line message on stderr; ``--traceback`` shows the full stack.
+The outer :func:`main` maps :class:`~vxlan_inspect.errors.VxlanInspectError` to its
+exit code and a one-line message on stderr; ``--traceback`` shows the full stack.
+``read`` parses its tcpdump-style options itself and starts without loading typer
+(start-up time on small files); every other command goes through the typer app in
+:mod:`vxlan_inspect.cli.typer_app`.
 """
 
 from __future__ import annotations
@@ -10,40 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback as _traceback
-
-import typer
-
-try:  # typer >= 0.20 carries its own copy of click's exceptions
-    from typer._click import exceptions as _cli_exc
-except ImportError:  # pragma: no cover - older typer on click
-    from click import exceptions as _cli_exc  # type: ignore[no-redef]
+from typing import Any
 
 from vxlan_inspect.errors import VxlanInspectError
-
-app = typer.Typer(
-    name="vxlan-inspect",
-    help="Decode VXLAN captures like tcpdump, collect overlay state, and explain pings hop by hop.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # help texts are plain: "HOST[/NETNS]" must not be read as markup
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _register() -> None:
-    from vxlan_inspect.cli import capture, explain, frames, lab, state
-    from vxlan_inspect.cli import read as read_cli
-
-    read_cli.register(app)
-    frames.register(app)
-    explain.register(app)
-    capture.register(app)
-    app.add_typer(state.app, name="state")
-    app.add_typer(lab.app, name="lab")
-
-
-_register()
 
 PROG = "vxlan-inspect"
 
@@ -55,21 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     if show_traceback:
         args = [a for a in args if a != "--traceback"]
     try:
-        result = app(args=args, prog_name=PROG, standalone_mode=False)
+        if args[:1] == ["read"]:
+            from vxlan_inspect.cli.read import read_main
+
+            return read_main(args[1:])
+        from vxlan_inspect.cli.typer_app import run_app
+
+        return run_app(args, show_traceback, PROG)
     except VxlanInspectError as exc:
         if show_traceback:
             _traceback.print_exc()
         print(f"{PROG}: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except typer.Abort:
-        return 130
-    except _cli_exc.ClickException as exc:
-        if show_traceback:
-            _traceback.print_exc()
-        print(f"{PROG}: {' '.join(exc.format_message().split())}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -77,4 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    return int(result) if isinstance(result, int) else 0
+
+
+def __getattr__(name: str) -> Any:
+    """``app`` (the typer app) loads on first use."""
+    if name == "app":
+        import importlib
+
+        return importlib.import_module("vxlan_inspect.cli.typer_app").app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,8 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-import typer
-
 from vxlan_inspect.errors import InputError, UsageError
 from vxlan_inspect.read import ReadOptions, run_read
 
@@ -33,10 +31,14 @@ VXLAN decapsulated (UDP 4789 and 8472, plus every --vxlan-port).
   -ttttt         delta since the first packet
   --nano         nanosecond timestamps
   -#             number the packets
-  -c N           stop after N packets
+  -c N           stop after N packets (reading stops there: a pipe is not read to its end)
+  -l             flush after each packet: with -r - (a pipe, tail -f, tcpdump -w -) each
+                 packet prints as soon as its record has arrived
   -x, -xx        hex dump (without / with the link header)
   -X, -XX        hex and ASCII dump (without / with the link header)
   -w FILE        write the selected packets to a pcap file instead of printing
+  -F FILE        take the filter expression from FILE ('#' starts a comment); as in
+                 tcpdump, an expression on the command line is then ignored
   --vxlan-port N decode UDP port N as VXLAN too (repeatable)
   --ifnames FILE interface index -> name map for Linux cooked v2 (SLL2) captures:
                  JSON {"3": "eth0"}, lines "3 eth0", or a scenario bundle's scenario.json
@@ -85,6 +87,9 @@ def load_ifnames(path: str, capture: str | None = None) -> dict[int, str]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the interface map ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the interface map is not text (byte {exc.start} is not UTF-8)",
+                         hint="--ifnames takes JSON, 'INDEX NAME' lines or a bundle's scenario.json") from exc
     text = text.strip()
     result: dict[int, str] = {}
     if text.startswith("{"):
@@ -116,6 +121,20 @@ def load_ifnames(path: str, capture: str | None = None) -> dict[int, str]:
     return result
 
 
+def read_filter_file(path: str) -> str:
+    """The filter expression in ``path`` (``-F``), with ``#`` comments blanked as tcpdump does."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the filter file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the filter file is not text (byte {exc.start} is not UTF-8)") from exc
+    # tcpdump's read_infile: every '#' to the end of its line becomes blanks.
+    return "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
+
+
 def parse_args(argv: list[str]) -> ReadOptions:
     """Turn tcpdump-style arguments into :class:`ReadOptions` (raises :class:`UsageError`)."""
     try:
@@ -124,6 +143,7 @@ def parse_args(argv: list[str]) -> ReadOptions:
         raise UsageError(f"read: {exc.msg}", hint="see 'vxlan-inspect read --help'") from exc
     o = ReadOptions()
     ifnames_file: str | None = None
+    filter_file: str | None = None
     for flag, value in pairs:
         if flag in ("-h", "--help"):
             o.help = True
@@ -171,9 +191,13 @@ def parse_args(argv: list[str]) -> ReadOptions:
             o.jobs = int(value)
         elif flag == "--no-system-ifnames":
             o.display.system_ifnames = False
+        elif flag == "-F":
+            filter_file = value
+        elif flag == "-l":
+            o.line_buffered = True
         elif flag == "-i":
             raise UsageError("read: -i captures live; use 'vxlan-inspect capture -i IFACE'")
-        # -n -N -U -l -p -s -E -Z -y -F: accepted for tcpdump compatibility, no effect when reading.
+        # -n -N -U -p -s -E -Z -y: accepted for tcpdump compatibility, no effect when reading.
     if o.file is None:
         if not rest:
             if not o.help:
@@ -181,6 +205,8 @@ def parse_args(argv: list[str]) -> ReadOptions:
         else:
             o.file = rest.pop(0)
     o.expression = rest
+    if filter_file is not None:  # like tcpdump: the file's expression, the command line's is ignored
+        o.expression = [read_filter_file(filter_file)]
     if ifnames_file is not None:
         o.display.ifnames = load_ifnames(ifnames_file, o.file)
     if o.display.tflag > 5:
@@ -188,18 +214,11 @@ def parse_args(argv: list[str]) -> ReadOptions:
     return o
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``read`` to the app; its arguments are parsed tcpdump-style, not by click."""
-
-    @app.command(
-        "read",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
-        help="Print a capture exactly as tcpdump -r does (tcpdump flags: -r -n -e -v -q -t -# -c -x -X -w).",
-        add_help_option=False,
-    )
-    def read_command(ctx: typer.Context) -> None:
-        opts = parse_args(list(ctx.args))
-        if opts.help:
-            sys.stdout.write(USAGE)
-            raise typer.Exit(0)
-        run_read(opts)
+def read_main(argv: list[str]) -> int:
+    """``vxlan-inspect read ARGS``: parse tcpdump-style, print; return the exit code."""
+    opts = parse_args(argv)
+    if opts.help:
+        sys.stdout.write(USAGE)
+        return 0
+    run_read(opts)
+    return 0

@@ -5,32 +5,52 @@ from __future__ import annotations
 from vxlan_inspect.render.tcpdump.context import Ctx, Truncated
 
 _GRAPH = "".join(chr(c) if 0x21 <= c <= 0x7E else "." for c in range(256))
+#: ``bytes.translate`` tables: -X's printable column, and -A's (tab, space and newline kept).
+_GRAPH_BYTES = _GRAPH.encode("latin-1")
+_ASCII_BYTES = bytes(c if 0x21 <= c <= 0x7E or c in (0x09, 0x20, 0x0A) else 0x2E for c in range(256))
+_PREFIXES: list[str] = []  # "\n\t0x0000: " ... by line, grown on demand
+
+
+def _prefixes(n: int) -> list[str]:
+    """The first ``n`` line prefixes of a dump at offset 0 with the default indent."""
+    if len(_PREFIXES) < n:
+        _PREFIXES.extend("\n\t0x%04x: " % (i * 16) for i in range(len(_PREFIXES), n))
+    return _PREFIXES
+
+
+def _hex_lines(data: bytes) -> list[str]:
+    """The hex part of each 16-byte line: `` 4500 004e ...`` (a space before each pair of bytes).
+
+    ``bytes.hex`` with a separator every two bytes counted from the left gives the groups;
+    each full line is 8 groups, 39 characters, plus the space that separates lines.
+    """
+    s = " " + data.hex(" ", -2)
+    return [s[i : i + 40] for i in range(0, len(s), 40)]
 
 
 def hex_and_ascii(data: bytes, ident: str = "\n\t", oset: int = 0) -> str:
     """``-X`` style: 16 bytes per line, hex in pairs, then the printable characters."""
-    parts = []
-    for start in range(0, len(data), 16):
-        chunk = data[start : start + 16]
-        hexstuff = "".join(
-            " " + chunk[i : i + 2].hex() for i in range(0, len(chunk), 2)
-        )
-        asc = chunk.decode("latin-1").translate(_ASCII_TABLE)
-        parts.append(f"{ident}0x{oset + start:04x}: {hexstuff:<40s}  {asc}")
-    return "".join(parts)
-
-
-_ASCII_TABLE = {i: _GRAPH[i] for i in range(256)}
+    if not data:
+        return ""
+    lines = _hex_lines(data)
+    asc = data.translate(_GRAPH_BYTES).decode("latin-1")
+    if ident == "\n\t" and oset == 0:
+        pre = _prefixes(len(lines))
+        out = [pre[k] + h.ljust(40) + "  " + asc[16 * k : 16 * k + 16] for k, h in enumerate(lines)]
+    else:
+        out = ["%s0x%04x: %-40s  %s" % (ident, oset + 16 * k, h, asc[16 * k : 16 * k + 16])
+               for k, h in enumerate(lines)]
+    return "".join(out)
 
 
 def hex_only(data: bytes, ident: str = "\n\t", oset: int = 0) -> str:
     """``-x`` style: 16 bytes per line in groups of two."""
-    parts = []
-    for start in range(0, len(data), 16):
-        chunk = data[start : start + 16]
-        parts.append(f"{ident}0x{oset + start:04x}: ")
-        parts.append("".join(" " + chunk[i : i + 2].hex() for i in range(0, len(chunk), 2)))
-    return "".join(parts)
+    if not data:
+        return ""
+    lines = _hex_lines(data)
+    if ident == "\n\t" and oset == 0:
+        return "".join(map(str.__add__, _prefixes(len(lines)), lines))
+    return "".join("%s0x%04x: %s" % (ident, oset + 16 * k, h) for k, h in enumerate(lines))
 
 
 def ascii_only(data: bytes) -> str:
@@ -39,16 +59,16 @@ def ascii_only(data: bytes) -> str:
     Printable characters, space, tab and newline stay; anything else is ``.``; a
     carriage return is dropped before a newline and in the last two bytes.
     """
+    if 0x0D not in data:
+        return "\n" + data.translate(_ASCII_BYTES).decode("latin-1")
     out = ["\n"]
     n = len(data)
     for i, c in enumerate(data):
         if c == 0x0D:
             if n - i - 1 > 1 and data[i + 1] != 0x0A:
                 out.append(".")
-        elif 0x21 <= c <= 0x7E or c in (0x09, 0x20, 0x0A):
-            out.append(chr(c))
         else:
-            out.append(".")
+            out.append(chr(_ASCII_BYTES[c]))
     return "".join(out)
 
 

@@ -34,7 +34,7 @@ _OPTION_NAMES = {0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 
                  131: "LSRR", 148: "RA", 82: "traceroute"}
 
 
-def _frag_flags(off: int) -> str:
+def frag_flags(off: int) -> str:
     names = []
     if off & 0x2000:
         names.append("+")
@@ -231,7 +231,7 @@ def ip_print(ctx: Ctx, off: int, length: int) -> None:
                 w(", ttl %u" % ttl)
             pname = IPPROTO_NAMES.get(proto, "unknown")
             w(", id %u, offset %u, flags [%s], proto %s (%u)"
-              % ((buf[off + 4] << 8) | buf[off + 5], (frag & 0x1FFF) * 8, _frag_flags(frag), pname, proto))
+              % ((buf[off + 4] << 8) | buf[off + 5], (frag & 0x1FFF) * 8, frag_flags(frag), pname, proto))
             w(", length %u" % total)
             truncated = False
             if hlen > 20:

@@ -226,12 +226,28 @@ def _sll_common(ctx: Ctx, p: int, etype: int, length: int, caplen: int, hdrlen: 
         return hdrlen
 
 
-def sll_if_print(ctx: Ctx, off: int, wirelen: int, caplen: int) -> None:
-    """Linux cooked v1 (16-byte header): direction word, address, protocol."""
+def sll_prefix(ctx: Ctx, off: int, wirelen: int) -> None:
+    """What Linux cooked v1 prints before its payload (with ``-e``: direction, address, protocol)."""
     ctx.proto = "sll"
     ctx.need(off, 16)
     if ctx.opts.eflag:
         _sll_print(ctx, off, wirelen)
+
+
+def sll2_prefix(ctx: Ctx, off: int, wirelen: int) -> None:
+    """What Linux cooked v2 prints before its payload: interface, direction (``-e``: and more)."""
+    ctx.proto = "sll2"
+    ctx.need(off, 20)
+    w = ctx.out.append
+    w("%-5s " % interface_name(ctx, ctx.u32(off + 4)))
+    w("%-3s " % SLL_PKTTYPES.get(ctx.u8(off + 10), "?"))
+    if ctx.opts.eflag:
+        _sll2_print(ctx, off, wirelen)
+
+
+def sll_if_print(ctx: Ctx, off: int, wirelen: int, caplen: int) -> None:
+    """Linux cooked v1 (16-byte header): direction word, address, protocol."""
+    sll_prefix(ctx, off, wirelen)
     etype = ctx.u16(off + 14)
     hdrlen = _sll_common(ctx, off + 16, etype, wirelen - 16, caplen - 16, 16, (off, 16, False))
     ctx.ll_hdr_len += hdrlen
@@ -262,13 +278,7 @@ def interface_name(ctx: Ctx, index: int) -> str:
 
 def sll2_if_print(ctx: Ctx, off: int, wirelen: int, caplen: int) -> None:
     """Linux cooked v2 (20-byte header): interface name, direction, then the payload."""
-    ctx.proto = "sll2"
-    ctx.need(off, 20)
-    w = ctx.out.append
-    w("%-5s " % interface_name(ctx, ctx.u32(off + 4)))
-    w("%-3s " % SLL_PKTTYPES.get(ctx.u8(off + 10), "?"))
-    if ctx.opts.eflag:
-        _sll2_print(ctx, off, wirelen)
+    sll2_prefix(ctx, off, wirelen)
     etype = ctx.u16(off)
     hdrlen = _sll_common(ctx, off + 20, etype, wirelen - 20, caplen - 20, 20, (off, 20, True))
     ctx.ll_hdr_len += hdrlen

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from vxlan_inspect.render.tcpdump import link
 from vxlan_inspect.render.tcpdump.context import Ctx, Options, Truncated
-from vxlan_inspect.render.tcpdump.fastpath import format_fast
+from vxlan_inspect.render.tcpdump.fastpath import FastFn, compile_fast
 from vxlan_inspect.render.tcpdump.hexdump import ascii_only, hex_and_ascii, hex_only
 
 MAXIMUM_SNAPLEN = 262144
@@ -60,6 +60,16 @@ class PacketFormatter:
         self._sec_cache: dict[int, str] = {}
         self._date_cache: dict[int, str] = {}
         self.kept = 0  # records printed by the last format_block
+        self._fast_by_link: dict[int, FastFn | None] = {}
+
+    def _fast(self, linktype: int) -> FastFn | None:
+        """The template printer for this formatter's options and ``linktype`` (built once)."""
+        try:
+            return self._fast_by_link[linktype]
+        except KeyError:
+            fn = compile_fast(self.opts, linktype, Ctx(self.opts)) if self.opts.max_depth >= 1 else None
+            self._fast_by_link[linktype] = fn
+            return fn
 
     def set_reference(self, ts_ns: int | None) -> None:
         """Set the ``-ttt``/``-ttttt`` reference time (the previous or the first packet)."""
@@ -190,12 +200,10 @@ class PacketFormatter:
         opts = self.opts
         hdr = (_HDR_LE if order == "<" else _HDR_BE).unpack_from
         scale = 1 if nano_file else 1000
-        plain = (
-            linktype == 1 and not (opts.eflag or opts.vflag or opts.qflag or opts.xflag or opts.Xflag or opts.Aflag)
-            and opts.tflag in (0, 4)
-        )
-        fast = format_fast
-        ports = opts.vxlan_ports
+        fast = self._fast(linktype)
+        plain = fast is not None
+        tflag = opts.tflag
+        cached_ts = tflag in (0, 4)
         num = opts.packet_number
         tstamp = self.timestamp
         hms = self._hms
@@ -241,7 +249,12 @@ class PacketFormatter:
                 pos = start + caplen
             kept += 1
             if plain:
-                text = fast(data, start, caplen, wirelen, ports)
+                text = fast(data, start, caplen, wirelen)  # type: ignore[misc]
+                if text is not None and not cached_ts:
+                    ts = tstamp(sec * 1_000_000_000 + frac * scale, (sec, frac * scale))
+                    app("%5u  %s%s" % (index, ts, text) if num else ts + text)
+                    index += 1
+                    continue
                 if text is not None:
                     if sec != cached_sec:
                         cached_sec = sec
@@ -263,7 +276,6 @@ class PacketFormatter:
             app(fmt(index, sec * 1_000_000_000 + frac * scale, linktype, caplen, wirelen, data[start:pos],
                     (sec, frac * scale)))
             index += 1
-        del tstamp
         self.kept = kept
         if not out:
             return ""

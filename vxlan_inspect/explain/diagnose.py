@@ -263,6 +263,14 @@ def _failure_verdict(k: Knowledge, fo: FlowObs, steps: list[Step], failed: Step 
     f = fo.flow
     unknowns = _unknowns(k, steps)
     if failed is None or failed.status == "unknown":
+        if fo.replies:  # what was seen is never contradicted (issue 14 item 2): replies exist, the path is unknown
+            points = ", ".join(dict.fromkeys(o.point.id for o in [*fo.requests, *fo.replies]))
+            return Verdict("no-reply", f"{f.requests or len(fo.requests)} echo request(s) and "
+                           f"{f.replies or len(fo.replies)} reply(ies) seen ({points}), but these inputs do not "
+                           "show the whole path: undetermined", (fo.requests[0].evidence() if fo.requests else
+                                                                 fo.replies[0].evidence(), fo.replies[0].evidence()),
+                           fix="capture both hosts' underlay and collect their overlay tables (ip -d link, "
+                           "bridge fdb, ip neigh) to follow the path", unknowns=unknowns)
         where = "beyond " + (steps[-1].location.label() if steps else hs)
         return Verdict("no-reply", f"{f.requests or len(fo.requests)} echo request(s) left {hs}; no reply came back; "
                        f"lost {where}",

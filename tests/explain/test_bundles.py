@@ -12,7 +12,7 @@ from tests.explain.conftest import BUNDLES, explain_json
 FAULT_CODES = {
     "missing-fdb": "missing-fdb", "missing-neigh": "missing-neigh", "wrong-vtep": "wrong-vtep",
     "wrong-vni": "vni-mismatch", "wrong-port": "port-mismatch", "mtu": "mtu-exceeded", "proxy-off": "proxy-off",
-    "stale-neigh": "stale-neigh",
+    "stale-neigh": "stale-neigh", "reply-fdb": "missing-fdb",
 }
 BUNDLE_NAMES = sorted(p.name for p in BUNDLES.iterdir() if (p / "scenario.json").is_file())
 
@@ -105,3 +105,15 @@ def test_mtu_arithmetic(capsys: pytest.CaptureFixture[str]) -> None:
     data = explain_json([str(BUNDLES / "mtu")], capsys)
     step = next(s for t in data["traces"] for s in t["steps"] if s["kind"] == "mtu")
     assert step["facts"] == {"ip_len": 1500, "device_mtu": 1450, "overhead": 50, "underlay_needed": 1550}
+
+
+def test_reply_path_fault_names_the_destination_host(capsys: pytest.CaptureFixture[str]) -> None:
+    """issue 14 item 5: a fault on docker-1's reply path is fixed on docker-1 towards docker-2 (192.168.1.5)."""
+    data = explain_json([str(BUNDLES / "reply-fdb")], capsys)
+    verdict = data["primary"]
+    assert verdict["code"] == "missing-fdb"
+    assert verdict["summary"].startswith("docker-1 has no FDB entry for 02:42:c0:a8:0a:02 (192.168.10.2)")
+    assert verdict["fix"].startswith("on docker-1: bridge fdb add 02:42:c0:a8:0a:02 dev vxlan0 dst 192.168.1.5 ")
+    failing = [s for t in data["traces"] for s in t["steps"] if s["status"] == "fail"]
+    assert [(s["kind"], s["direction"], s["location"]["host"]) for s in failing] == [
+        ("fdb-lookup", "reply", "docker-1")]

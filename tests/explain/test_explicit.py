@@ -109,3 +109,40 @@ def test_user_errors_are_one_line(args: list[str], code: int, needle: str,
     finally:
         os.chdir(old)
     assert rc == code and needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_overlay_any_captures_on_both_hosts_count_each_echo_once_and_contradict_nothing() -> None:
+    """issue 14 items 6 and 2: both overlay namespaces captured with -i any (each echo seen on veth0 and
+    vxlan0 there): 3 requests and 3 replies, never 6; the replies seen are never called missing."""
+    from pathlib import Path
+
+    from vxlan_inspect.explain import explain_inputs, load_explicit
+
+    caps = Path(__file__).resolve().parents[2] / "captures" / "bundles" / "healthy-ping" / "captures"
+    result = explain_inputs(load_explicit([f"docker-1/overlay={caps / 'docker-1.overlay.pcap'}",
+                                           f"docker-2/overlay={caps / 'docker-2.overlay.pcap'}"], []))
+    (trace,) = result.traces
+    assert (trace.flow.requests, trace.flow.replies) == (3, 3)
+    assert trace.verdict.code in ("delivered", "no-reply")
+    assert "no reply came back" not in trace.verdict.summary
+    if trace.verdict.code == "no-reply":
+        assert "undetermined" in trace.verdict.summary and trace.verdict.unknowns
+
+
+def test_one_underlay_capture_on_the_destination_never_denies_the_replies_it_shows() -> None:
+    """issue 14 item 2: docker-1's underlay shows the requests in and the replies out; with both hosts'
+    overlay dumps the verdict must not say that no reply came back."""
+    from pathlib import Path
+
+    from vxlan_inspect.explain import explain_inputs, load_explicit
+
+    b = Path(__file__).resolve().parents[2] / "captures" / "bundles" / "healthy-ping"
+    states = [f"{h}/overlay={b / 'snapshots' / 'after' / f'{h}.overlay.{t}.txt'}"
+              for h in ("docker-1", "docker-2") for t in ("fdb", "neigh", "link")]
+    result = explain_inputs(load_explicit([f"docker-1={b / 'captures' / 'docker-1.underlay.pcap'}"], states))
+    (trace,) = result.traces
+    assert (trace.flow.requests, trace.flow.replies) == (3, 3)
+    assert trace.verdict.code in ("delivered", "no-reply")
+    assert "no reply came back" not in trace.verdict.summary
+    if trace.verdict.code == "no-reply":
+        assert "undetermined" in trace.verdict.summary and trace.verdict.unknowns

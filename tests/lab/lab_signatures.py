@@ -232,5 +232,11 @@ def check_signature(b: Bundle) -> None:
         assert [r for r in b.echo_requests("docker-2.C-2") if r[1] == WRONG_MAC]
         assert f"miss dev vxlan0 lladdr {WRONG_MAC}" in b.events("docker-2")
         assert not under and pings[0]["returncode"] != 0
+    elif name == "reply-fdb":
+        d1 = b.vxlan("docker-1.underlay")
+        assert [t for t in d1 if _icmp_echo(t, 8) and (t.src, t.dst) == ("192.168.1.5", "192.168.1.4")]
+        assert not [t for t in under if t.src == "192.168.1.4" and _icmp_echo(t, 0)], "no reply may be tunnelled"
+        assert "miss dev vxlan0 lladdr 02:42:c0:a8:0a:02" in b.events("docker-1")
+        assert pings[0]["returncode"] != 0
     else:
         raise AssertionError(f"no signature for scenario {name}")

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.root, pytest.mark.slow]
 
 MODE_SCENARIO = {"docker": "healthy-ping", "learning": "learning", "multicast": "multicast", "p2p": "p2p"}
 OTHER_SCENARIOS = ["arp-proxy", "x2-join", "missing-fdb", "missing-neigh", "wrong-vtep", "wrong-vni",
-                   "wrong-port", "mtu", "proxy-off", "stale-neigh"]
+                   "wrong-port", "mtu", "proxy-off", "stale-neigh", "reply-fdb"]
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ def explain(
     # Imported here: the other commands (read above all) should not pay for numpy at start-up.
     from vxlan_inspect.decode import DecodeConfig
     from vxlan_inspect.explain import explain_inputs, explanation_to_json, load_bundle, load_explicit
+    from vxlan_inspect.explain.inputs import with_extras
     from vxlan_inspect.render.trace import format_markdown, format_mermaid, format_text, render_tree
 
     if fmt not in FORMATS:
@@ -65,7 +66,7 @@ def explain(
         _simulate(bundle, capture, state, control_plane, events, _ping(list(simulate)), size, df, fmt, label)
         return
     if bundle:
-        inputs = load_bundle(bundle, label=label)
+        inputs = with_extras(load_bundle(bundle, label=label), control_plane, events)
     else:
         inputs = load_explicit(capture or [], state or [], control_plane, events)
     config = DecodeConfig(vxlan_ports=frozenset({4789, 8472, *(vxlan_port or [])}))

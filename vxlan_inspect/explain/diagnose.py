@@ -263,34 +263,51 @@ def _failure_verdict(k: Knowledge, fo: FlowObs, steps: list[Step], failed: Step 
     f = fo.flow
     unknowns = _unknowns(k, steps)
     if failed is None or failed.status == "unknown":
+        if fo.replies:  # what was seen is never contradicted (issue 14 item 2): replies exist, the path is unknown
+            points = ", ".join(dict.fromkeys(o.point.id for o in [*fo.requests, *fo.replies]))
+            return Verdict("no-reply", f"{f.requests or len(fo.requests)} echo request(s) and "
+                           f"{f.replies or len(fo.replies)} reply(ies) seen ({points}), but these inputs do not "
+                           "show the whole path: undetermined", (fo.requests[0].evidence() if fo.requests else
+                                                                 fo.replies[0].evidence(), fo.replies[0].evidence()),
+                           fix="capture both hosts' underlay and collect their overlay tables (ip -d link, "
+                           "bridge fdb, ip neigh) to follow the path", unknowns=unknowns)
         where = "beyond " + (steps[-1].location.label() if steps else hs)
         return Verdict("no-reply", f"{f.requests or len(fo.requests)} echo request(s) left {hs}; no reply came back; "
                        f"lost {where}",
                        tuple(failed.evidence if failed else ()) + tuple(o.evidence() for o in fo.errors[:1]),
                        fix="capture and collect the far side to locate the loss", unknowns=unknowns)
     code = {"mtu": "mtu-exceeded", "underlay-transit": "wrong-vtep"}.get(failed.kind, "no-reply")
+    # The summary and the fix follow the failing hop: on the reply path the sender is the request's destination
+    # host and the address looked up is the request's source (issue 14 item 5), never the request's defaults.
+    reply = failed.direction == "reply"
+    sender = (hd or hs) if reply else hs  # the sending host of the failing direction (not the hop's location:
+    # an underlay-transit step sits at the wrong VTEP, yet the fix belongs on the sender)
+    target = f.src if reply else f.dst
     if failed.kind == "fdb-lookup":
         mac = failed.fact("mac")
-        owner = k.owner_of_ip(f.dst)
-        true_mac = owner.mac or k.docker_mac(f.dst)
+        owner = k.owner_of_ip(target)
+        true_mac = owner.mac or k.docker_mac(target)
         code = "stale-neigh" if true_mac and true_mac != mac and k.owner_of_mac(mac).host is None else "missing-fdb"
         extra: list[Evidence | None] = [owner.evidence] if code == "stale-neigh" else []
-        neigh = k.neigh(hs, f.dst)
-        src = k.overlay(hs)
+        neigh = k.neigh(sender, target)
+        src = k.overlay(sender)
         if code == "stale-neigh" and neigh is not None and src is not None:
             extra.append(k.row(src, "neigh", neigh))
         evidence = tuple(e for e in (*failed.evidence, *extra) if e is not None)
-        summary = (f"{hs}'s neighbour entry gives {f.dst} lladdr {mac}, but {f.dst} is {true_mac}"
+        summary = (f"{sender}'s neighbour entry gives {target} lladdr {mac}, but {target} is {true_mac}"
                    + (" (Docker-derived)" if not owner.mac else "") + f"; no FDB entry for {mac}, so frames to it "
                    "are dropped (l2miss)") if code == "stale-neigh" else (
-            f"{hs} has no FDB entry for {mac} ({f.dst}) and no default entry: vxlan0 drops the frame (l2miss)")
-        return Verdict(code, summary, evidence, fix_for(code, k, hs, f.dst, mac), unknowns=unknowns)
+            f"{sender} has no FDB entry for {mac} ({target}) and no default entry: vxlan0 drops the "
+            + ("reply" if reply else "frame") + " (l2miss)")
+        return Verdict(code, summary, evidence, fix_for(code, k, sender, target, mac), unknowns=unknowns)
     if failed.kind == "decapsulate":
         code = "vni-mismatch" if failed.fact("device_vni") != failed.fact("vni") else "port-mismatch"
     elif failed.kind == "encapsulate":
         code = "no-reply"
     summary = failed.summary
-    fix_host = (hd or hs) if code in ("vni-mismatch", "port-mismatch") else hs
-    mac = next((o.eth_dst for o in fo.requests if o.eth_dst), None)
-    return Verdict(code, summary, failed.evidence, fix_for(code, k, fix_host, f.dst, mac),
+    receiver = (hs if reply else hd) or sender
+    fix_host = receiver if code in ("vni-mismatch", "port-mismatch") else sender
+    pkts = fo.replies if reply else fo.requests
+    mac = next((o.eth_dst for o in pkts if o.eth_dst), None)
+    return Verdict(code, summary, failed.evidence, fix_for(code, k, fix_host, target, mac),
                    unknowns=unknowns)

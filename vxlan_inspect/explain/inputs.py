@@ -246,15 +246,28 @@ def load_explicit(captures: list[str], states: list[str], control_planes: list[s
         ifnames = {lk.ifindex: lk.ifname for s in sources if s.namespace == ns_id for lk in s.state.link}
         points.append(CapturePoint(f"{ns_id}:{iface or Path(path).stem}", host, ns_id, _role(netns), iface, path,
                                    Path(path), ifnames))
-    plane = None
+    if not points and not sources:
+        raise UsageError("nothing to explain", hint="pass a bundle directory, or --capture and/or --state")
+    return with_extras(Inputs(source="explicit inputs", captures=tuple(points), states=tuple(sources)),
+                       control_planes, events)
+
+
+def with_extras(inputs: Inputs, control_planes: list[str] | None = None,
+                events: list[str] | None = None) -> Inputs:
+    """``inputs`` with ``--control-plane`` files and ``--events`` logs added (bundle and explicit mode alike).
+
+    A file that cannot be read is an :class:`InputError` (exit 2), never silently ignored.
+    """
+    if not control_planes and not events:
+        return inputs
+    plane = inputs.control_plane
     if control_planes:
-        plane = merge_control_planes([parse_control_plane(read_text(p), source=p) for p in control_planes])
-    found: list[MissEvent] = []
+        parsed = [parse_control_plane(read_text(p), source=p) for p in control_planes]
+        plane = merge_control_planes([plane, *parsed] if plane is not None else parsed)
+    found: list[MissEvent] = list(inputs.events)
     for spec in events or []:
         (host, netns), path = split_spec(spec, "--events", 2)
         found.extend(parse_events(read_text(path), host=host, namespace=_ns_id(host, netns or "overlay"),
                                   file=path))
-    if not points and not sources:
-        raise UsageError("nothing to explain", hint="pass a bundle directory, or --capture and/or --state")
-    return Inputs(source="explicit inputs", captures=tuple(points), states=tuple(sources), events=tuple(found),
-                  control_plane=plane, control_plane_files=tuple(control_planes or ()))
+    return replace(inputs, events=tuple(found), control_plane=plane,
+                   control_plane_files=(*inputs.control_plane_files, *(control_planes or ())))

@@ -15,6 +15,8 @@ wrong-port      docker-1   vxlan0 is recreated with dstport 8472
 mtu             docker-2   C-2's eth0 and its bridge port get mtu 1500 (vxlan0 carries 1450)
 proxy-off       docker-2   vxlan0 is recreated without ``proxy``
 stale-neigh     docker-2   X-1's neighbour entry carries a wrong MAC (02:42:c0:a8:0a:99)
+reply-fdb       docker-1   the FDB entry for C-2's MAC is deleted on the *receiver*: requests
+                           arrive, the replies die at docker-1's vxlan0 (l2miss)
 ==============  =========  ======================================================
 
 Faults that act on ARP (missing-neigh, stale-neigh, proxy-off) also flush the
@@ -56,6 +58,7 @@ FAULTS: dict[str, str] = {
     "mtu": "container MTU raised to 1500 above vxlan0's 1450: large frames vanish at the bridge",
     "proxy-off": "vxlan0 without proxy: ARP requests go unanswered",
     "stale-neigh": "neighbour entry with a wrong MAC: the proxy answers it, the FDB has no entry for it",
+    "reply-fdb": "FDB entry for the sender deleted on the destination host: requests arrive, replies are dropped",
 }
 
 # (host, target) for each fault in the seed topology.
@@ -68,6 +71,7 @@ _PLACES: dict[str, tuple[str, str]] = {
     "mtu": ("docker-2", "C-2"),
     "proxy-off": ("docker-2", ""),
     "stale-neigh": ("docker-2", "X-1"),
+    "reply-fdb": ("docker-1", "C-2"),
 }
 
 THIRD_HOST = Host("docker-3", WRONG_VTEP, 3, overlay=False)
@@ -83,6 +87,7 @@ def _describe(name: str, host: str, target: str) -> str:
         "mtu": f"{target} eth0 and its bridge port on {host} set to mtu 1500",
         "proxy-off": f"vxlan0 on {host} recreated without proxy",
         "stale-neigh": f"neighbour entry for {target} on {host} has lladdr {WRONG_MAC}",
+        "reply-fdb": f"bridge fdb del <{target} MAC> dev vxlan0 self on {host} (the reply path)",
     }
     return details[name]
 
@@ -119,7 +124,7 @@ def _plan_fault(topo: Topology, fault: Fault) -> Plan:
     if fault.name in ("missing-neigh", "stale-neigh"):
         plan = plan_neigh(topo, host, target) or [ip_cmd(o, "neigh", "del", target.ip, "dev", "vxlan0")]
         return plan + _flush_arp(topo, host)
-    # missing-fdb, wrong-vtep
+    # missing-fdb, reply-fdb, wrong-vtep
     return plan_fdb(topo, host, target) or [bridge_cmd(o, "fdb", "del", target.mac, "dev", "vxlan0", "self")]
 
 

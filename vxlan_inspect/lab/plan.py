@@ -225,7 +225,7 @@ def plan_neigh(topo: Topology, host: str, c: Container) -> Plan:
 
 def plan_fdb(topo: Topology, host: str, c: Container) -> Plan:
     """Docker's ``self permanent`` FDB entry for remote container ``c`` on ``host``'s vxlan0."""
-    if _targets(topo, "missing-fdb", host, c):
+    if _targets(topo, "missing-fdb", host, c) or _targets(topo, "reply-fdb", host, c):
         return []
     dst = _fdb_dst(topo, host, c)
     return [

@@ -74,6 +74,8 @@ _FAULT_EXPECT = {
     "proxy-off": "ARP requests reach vxlan0 but nobody answers and nothing crosses the tunnel",
     "stale-neigh": "the proxy answers ARP with 02:42:c0:a8:0a:99; echo requests to that MAC miss the FDB "
     "(l2miss), no VXLAN on the underlay",
+    "reply-fdb": "echo requests cross the tunnel and reach X-1; its replies die at docker-1's vxlan0 (l2miss for "
+    "02:42:c0:a8:0a:02 in docker-1's overlay events): no VXLAN from docker-1, no reply at C-2",
 }
 
 

@@ -79,7 +79,7 @@ def run_read(opts: ReadOptions, out: TextIO | None = None, err: TextIO | None = 
                     size = None
                 jobs = _jobs(opts, size)
                 if jobs > 1 and regular_file(cap._stream):
-                    fd = _direct_output_fd(out)
+                    fd = _direct_output_fd(out) if _named_file(cap) else None
                     if fd is not None:
                         return _print_pcapng_direct(cap, fmt, jobs, fd, flt)
                     return _print_pcapng_parallel(cap, fmt, jobs, out, flt)
@@ -627,7 +627,8 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
     if flt is not None and worker_filter is None:
         blocks = _filter_blocks(blocks, flt, order, info.nanosecond, info.linktype, opts.count)
     args = (order, info.nanosecond, info.linktype)
-    direct_fd = _direct_output_fd(out) if (flt is None or worker_filter is not None) and size is not None else None
+    direct = (flt is None or worker_filter is not None) and size is not None and _named_file(cap)
+    direct_fd = _direct_output_fd(out) if direct else None
     try:
         if jobs > 1 and direct_fd is not None:
             return _print_parallel_direct(cap.name, blocks, fmt, jobs, args, direct_fd, worker_filter)
@@ -686,6 +687,16 @@ def _print_pcap_blocks(  # type: ignore[no-untyped-def]
         return n
     finally:
         out.flush()
+
+
+def _named_file(cap) -> bool:  # type: ignore[no-untyped-def]
+    """True when workers can open the capture by its name (not stdin redirected from a file)."""
+    if cap.name == "-":
+        return False
+    try:
+        return os.path.samestat(os.stat(cap.name), os.fstat(cap._stream.fileno()))
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return False
 
 
 def _direct_output_fd(out: TextIO) -> int | None:

@@ -386,6 +386,22 @@ def iter_runs(
 _NS_RECORD = struct.Struct("<IIII")
 
 
+def _context_interfaces(context: bytes, order: str) -> list[Interface] | None:
+    """The interfaces that the section header and interface blocks of a run's context describe."""
+    word2 = struct.Struct(order + "II").unpack_from
+    interfaces: list[Interface] = []
+    pos = 0
+    while pos < len(context):
+        btype, total = word2(context, pos)
+        if btype == IDB:
+            try:
+                interfaces.append(_interface(context[pos + 8 : pos + total - 4], order))
+            except CaptureTruncatedError:
+                return None
+        pos += total
+    return interfaces
+
+
 def repack_run(context: bytes, data: bytes) -> tuple[bytes, int, int] | None:
     """A run of :func:`iter_runs` as classic nanosecond pcap records (little-endian), in one pass.
 
@@ -397,16 +413,9 @@ def repack_run(context: bytes, data: bytes) -> tuple[bytes, int, int] | None:
     order = section_order(context[:12])
     word2 = struct.Struct(order + "II").unpack_from
     epb = struct.Struct(order + "IIIII").unpack_from
-    interfaces: list[Interface] = []
-    pos = 0
-    while pos < len(context):
-        btype, total = word2(context, pos)
-        if btype == IDB:
-            try:
-                interfaces.append(_interface(context[pos + 8 : pos + total - 4], order))
-            except CaptureTruncatedError:
-                return None
-        pos += total
+    interfaces = _context_interfaces(context, order)
+    if interfaces is None:
+        return None
     if not interfaces or len({i.linktype for i in interfaces}) != 1:
         return None
     scales = [(i.units_per_sec, i.offset_sec) for i in interfaces]
@@ -446,16 +455,9 @@ def run_times(context: bytes, data: bytes) -> tuple[int, int] | None:
     order = section_order(context[:12])
     word2 = struct.Struct(order + "II").unpack_from
     epb = struct.Struct(order + "IIIII").unpack_from
-    interfaces: list[Interface] = []
-    pos = 0
-    while pos < len(context):
-        btype, total = word2(context, pos)
-        if btype == IDB:
-            try:
-                interfaces.append(_interface(context[pos + 8 : pos + total - 4], order))
-            except CaptureTruncatedError:
-                return None
-        pos += total
+    interfaces = _context_interfaces(context, order)
+    if interfaces is None:
+        return None
     if len(data) < 32:
         return None
     last = len(data) - struct.unpack_from(order + "I", data, len(data) - 4)[0]
